@@ -1,0 +1,83 @@
+"""The command line: ``reviewer [--review R] COMMAND ...``, or the TUI without a command.
+
+Every error a user can cause ends as one line on stderr and exit status 2; no traceback
+reaches the user (set ``REVIEWER_DEBUG=1`` to see one for an internal error). Commands
+that do not open the TUI never import Textual.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+
+from ..core.errors import ReviewerError
+from . import commands
+
+# Options of the bare ``reviewer`` (TUI) form that take a value.
+_VALUE_OPTIONS = {"--review", "-r", "--format", "--year", "--theme"}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _run(args)
+    except ReviewerError as exc:
+        _error(str(exc))
+        return exc.exit_status
+    except KeyboardInterrupt:
+        _error("interrupted; the review holds every change made before this point")
+        return 130
+    except BrokenPipeError:
+        # `reviewer list | head`: the reader went away; not an error worth a message.
+        _silence_stdout()
+        return 0
+    except Exception as exc:  # the last guard: no traceback reaches the user
+        if os.environ.get("REVIEWER_DEBUG"):
+            raise
+        _error(f"internal error ({type(exc).__name__}: {exc}); "
+               "run with REVIEWER_DEBUG=1 to see where, and please report it")
+        return 1
+
+
+def _run(args: list[str]) -> int:
+    if _command_index(args) is None:
+        parser = commands.tui_parser()
+        ns = parser.parse_args(args)
+        return commands.open_tui(ns)
+    parser = commands.command_parser()
+    ns = parser.parse_args(args)
+    return ns.handler(ns)
+
+
+def _command_index(args: list[str]) -> int | None:
+    """Where the subcommand is in ``args``; None for the bare (TUI) form."""
+    skip = False
+    for index, arg in enumerate(args):
+        if skip:
+            skip = False
+            continue
+        if arg == "--":
+            return None
+        if arg.startswith("-"):
+            if arg in ("-h", "--help"):
+                return index  # the full help lists the commands
+            skip = arg in _VALUE_OPTIONS
+            continue
+        return index if arg in commands.COMMANDS else None
+    return None
+
+
+def _error(message: str) -> None:
+    # One line, whatever the message holds (a file name with a newline, say).
+    line = " ".join(message.split())
+    print(f"reviewer: {line}", file=sys.stderr)
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except OSError:
+        pass
+

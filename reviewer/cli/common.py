@@ -1,0 +1,38 @@
+"""What the command modules share: opening the review, reading IDs, printing."""
+
+from __future__ import annotations
+
+import json
+import sys
+from argparse import Namespace
+from collections.abc import Iterable
+from typing import Any
+
+from ..core.errors import UsageError
+from ..core.locations import review_path
+from ..core.store import Review
+
+
+def open_review(ns: Namespace) -> Review:
+    try:
+        path = review_path(getattr(ns, "review", None))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    return Review.open(path)
+
+
+def resolve_ids(review: Review, refs: Iterable[str]) -> list[int]:
+    return [review.resolve(ref) for ref in refs]
+
+
+def say(text: str = "") -> None:
+    print(text)
+
+
+def print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2 if sys.stdout.isatty() else None)
+    sys.stdout.write("\n")
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"

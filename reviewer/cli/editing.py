@@ -1,0 +1,121 @@
+"""Scriptable edits, the CLI twins of the TUI keys: star, tag, note, decide, undo..."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from argparse import Namespace
+
+from ..core.errors import UsageError
+from ..core.model import Decision
+from .common import open_review, plural, resolve_ids, say
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    for name, value in (("star", True), ("unstar", False)):
+        p = sub.add_parser(name, parents=[common], help=f"{name} papers")
+        p.add_argument("ids", nargs="+", metavar="ID")
+        p.set_defaults(handler=cmd_star, value=value)
+
+    p = sub.add_parser("tag", parents=[common], help="add tags to a paper")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("tags", nargs="+", metavar="TAG")
+    p.set_defaults(handler=cmd_tag, remove=False)
+
+    p = sub.add_parser("untag", parents=[common], help="remove tags from a paper")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("tags", nargs="+", metavar="TAG")
+    p.set_defaults(handler=cmd_tag, remove=True)
+
+    p = sub.add_parser("note", parents=[common], help="set a paper's note (Markdown)",
+                       description="Set the note; TEXT '-' reads it from stdin, '' clears it.")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("text", metavar="TEXT")
+    p.set_defaults(handler=cmd_note)
+
+    p = sub.add_parser("decide", parents=[common], help="record a screening decision",
+                       description="decide ID [ID...] DECISION, where DECISION is undecided, "
+                       "include, maybe or exclude (or i, m, x, 0).")
+    p.add_argument("args", nargs="+", metavar="ID... DECISION")
+    p.set_defaults(handler=cmd_decide)
+
+    p = sub.add_parser("citekey", parents=[common], help="show or set a citation key",
+                       description="Print the paper's citation key, or set it by hand.")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("key", nargs="?", metavar="KEY")
+    p.set_defaults(handler=cmd_citekey)
+
+    for name in ("undo", "redo"):
+        p = sub.add_parser(name, parents=[common], help=f"{name} the last change "
+                           "(also one made in an earlier session)")
+        p.set_defaults(handler=cmd_undo, redo=name == "redo")
+
+
+def cmd_star(ns: Namespace) -> int:
+    with open_review(ns) as review:
+        ids = resolve_ids(review, ns.ids)
+        changed = review.star(ids, ns.value)
+        verb = "starred" if ns.value else "unstarred"
+        say(f"{verb} {plural(changed, 'paper')}" + _unchanged(len(ids) - changed))
+    return 0
+
+
+def cmd_tag(ns: Namespace) -> int:
+    with open_review(ns) as review:
+        ids = resolve_ids(review, [ns.id])
+        if ns.remove:
+            count = review.untag(ids, ns.tags)
+            say(f"removed {plural(count, 'tag')} from #{ids[0]}")
+        else:
+            count = review.tag(ids, ns.tags)
+            say(f"added {plural(count, 'tag')} to #{ids[0]}")
+    return 0
+
+
+def cmd_note(ns: Namespace) -> int:
+    text = sys.stdin.read() if ns.text == "-" else ns.text
+    with open_review(ns) as review:
+        pid = review.resolve(ns.id)
+        changed = review.set_note(pid, text)
+        say(f"note of #{pid} {'saved' if changed else 'unchanged'}")
+    return 0
+
+
+def cmd_decide(ns: Namespace) -> int:
+    if len(ns.args) < 2:
+        raise UsageError("decide needs at least one ID and a DECISION")
+    *refs, word = ns.args
+    try:
+        decision = Decision.parse(word)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    with open_review(ns) as review:
+        ids = resolve_ids(review, refs)
+        changed = review.decide(ids, decision)
+        say(f"{decision}: {plural(changed, 'paper')}" + _unchanged(len(ids) - changed))
+    return 0
+
+
+def cmd_citekey(ns: Namespace) -> int:
+    with open_review(ns) as review:
+        pid = review.resolve(ns.id)
+        if ns.key is None:
+            say(review.get(pid).citekey)
+        else:
+            review.set_citekey(pid, ns.key)
+            say(f"citation key of #{pid} is now {ns.key.strip()}")
+    return 0
+
+
+def cmd_undo(ns: Namespace) -> int:
+    with open_review(ns) as review:
+        entry = review.redo() if ns.redo else review.undo()
+        if entry is None:
+            say(f"nothing to {'redo' if ns.redo else 'undo'}")
+        else:
+            say(f"{'redid' if ns.redo else 'undid'}: {entry.label}")
+    return 0
+
+
+def _unchanged(count: int) -> str:
+    return f" ({count} already so)" if count else ""

@@ -1,0 +1,206 @@
+"""Commands that bring papers in or show them: import, list, show, stats, reviews, history."""
+
+from __future__ import annotations
+
+import argparse
+from argparse import Namespace
+
+from ..core import filters as F
+from ..core.errors import UsageError
+from ..core.locations import list_reviews, reviews_dir
+from ..core.model import Decision
+from ..core.sorting import SORTS, sort_rows
+from .common import open_review, plural, print_json, resolve_ids, say
+from .render import paper_details, paper_line, width
+
+MAX_SKIPPED_SHOWN = 20
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    from ..core.parsers import FORMATS
+
+    p = sub.add_parser("import", parents=[common], help="import dumps into the review",
+                       description="Import dumps (format detected from content). Nothing is "
+                       "imported if any file cannot be read.")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--format", choices=list(FORMATS), help="force a format")
+    p.add_argument("--year", type=int, help="year for dates printed without one "
+                   "(default: this year)")
+    p.set_defaults(handler=cmd_import)
+
+    p = sub.add_parser("list", parents=[common], help="list papers (filters combine)")
+    p.add_argument("--json", action="store_true", help="print one JSON array")
+    p.add_argument("--starred", action="store_true")
+    p.add_argument("--decision", "-d", type=_decision, metavar="D",
+                   help="undecided, include, maybe or exclude")
+    p.add_argument("--tag", "-t", action="append", default=[], metavar="T",
+                   help="papers with tag T (repeat for several)")
+    p.add_argument("--section", "-s", metavar="S", help="papers in section S")
+    p.add_argument("--no-section", action="store_true", help="papers in no section")
+    p.add_argument("--has-note", action="store_true")
+    p.add_argument("--has-code", action="store_true", help="papers with a code link")
+    p.add_argument("--year", metavar="RANGE", type=_year_range, help="2020-2024, 2020- or -2019")
+    p.add_argument("--search", "-q", metavar="Q", help="fuzzy search in title, abstract, tags, "
+                   "notes (sorted by relevance)")
+    p.add_argument("--sort", choices=list(SORTS), help="order (default: imported, or "
+                   "relevance when searching)")
+    p.add_argument("--limit", type=int, metavar="N", help="print at most N papers")
+    p.set_defaults(handler=cmd_list)
+
+    p = sub.add_parser("show", parents=[common], help="show one paper in full")
+    p.add_argument("ids", nargs="+", metavar="ID")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_show)
+
+    p = sub.add_parser("stats", parents=[common], help="counts of the review")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_stats)
+
+    p = sub.add_parser("reviews", parents=[common], help="list the reviews in the data dir")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_reviews)
+
+    p = sub.add_parser("history", parents=[common], help="recent changes (what undo undoes)")
+    p.add_argument("--limit", type=int, default=20, metavar="N")
+    p.set_defaults(handler=cmd_history)
+
+
+def _decision(text: str) -> Decision:
+    try:
+        return Decision.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _year_range(text: str) -> F.YearRange:
+    try:
+        return F.YearRange.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def cmd_import(ns: Namespace) -> int:
+    from ..core.importer import import_files
+
+    with open_review(ns) as review:
+        report = import_files(review, ns.files, ns.format, ns.year)
+        for f in report.files:
+            say(f"{f.file}: {plural(f.found, 'paper')} ({f.label})")
+            for warning in f.warnings:
+                say(f"  warning: {warning}")
+            for skipped in f.skipped[:MAX_SKIPPED_SHOWN]:
+                say(f"  skipped {f.file}:{skipped.line}: {skipped.reason}")
+            if len(f.skipped) > MAX_SKIPPED_SHOWN:
+                say(f"  ... and {len(f.skipped) - MAX_SKIPPED_SHOWN} more skipped")
+        say(f"Review {review.name!r}: {report.summary}; {plural(review.count(), 'paper')} "
+            "in all.")
+    return 0
+
+
+def list_filters(ns: Namespace) -> list[F.Filter]:
+    chosen: list[F.Filter] = []
+    if ns.starred:
+        chosen.append(F.Starred())
+    if ns.decision:
+        chosen.append(F.WithDecision(ns.decision))
+    chosen += [F.WithTag(t) for t in ns.tag]
+    if ns.section:
+        chosen.append(F.InSection(ns.section))
+    if ns.no_section:
+        chosen.append(F.InSection(None))
+    if ns.has_note:
+        chosen.append(F.HasNote())
+    if ns.has_code:
+        chosen.append(F.HasCode())
+    if ns.year:
+        chosen.append(ns.year)
+    return chosen
+
+
+def cmd_list(ns: Namespace) -> int:
+    with open_review(ns) as review:
+        if ns.section:
+            ns.section = review.section(ns.section).title
+        papers = F.apply(list_filters(ns), review.papers())
+        relevance = None
+        if ns.search:
+            from ..core.search import SearchIndex, body_text
+
+            index = SearchIndex((p.id, p.title, body_text(p.tags, p.note, p.abstract))
+                                for p in papers)
+            relevance = index.search(ns.search)
+            papers = [p for p in papers if p.id in relevance]
+        papers = sort_rows(papers, ns.sort or ("relevance" if ns.search else "imported"),
+                           relevance)
+        if ns.limit is not None:
+            papers = papers[: max(ns.limit, 0)]
+        if ns.json:
+            print_json([p.to_json() for p in papers])
+        else:
+            cols = width()
+            for p in papers:
+                say(paper_line(p, cols))
+    return 0
+
+
+def cmd_show(ns: Namespace) -> int:
+    with open_review(ns) as review:
+        papers = review.papers(resolve_ids(review, ns.ids))
+        if ns.json:
+            print_json([p.to_json() for p in papers] if len(papers) > 1 else papers[0].to_json())
+        else:
+            say("\n\n".join(paper_details(p, width()) for p in papers))
+    return 0
+
+
+def cmd_stats(ns: Namespace) -> int:
+    with open_review(ns) as review:
+        stats = review.stats()
+        if ns.json:
+            print_json(stats)
+            return 0
+        say(f"Review {review.name!r} ({review.path})")
+        say(f"  papers     {stats['papers']}")
+        for key in ("undecided", "include", "maybe", "exclude"):
+            say(f"  {key:<10} {stats[key]}")
+        say(f"  starred    {stats['starred']}")
+        say(f"  tagged     {stats['tagged']} ({plural(stats['tags'], 'tag')})")
+        say(f"  with note  {stats['with_note']}")
+        say(f"  sections   {stats['sections']}")
+        say(f"  from       {plural(stats['files'], 'file')}")
+    return 0
+
+
+def cmd_reviews(ns: Namespace) -> int:
+    from ..core.store import Review
+
+    rows = []
+    for path in list_reviews():
+        try:
+            with Review.open(path) as review:
+                rows.append({"name": path.stem, "path": str(path), "papers": review.count()})
+        except Exception as exc:  # one broken file must not hide the others
+            rows.append({"name": path.stem, "path": str(path), "error": str(exc)})
+    if ns.json:
+        print_json(rows)
+        return 0
+    if not rows:
+        say(f"No reviews yet in {reviews_dir()}. Import something: reviewer import FILE")
+        return 0
+    for row in rows:
+        what = plural(row["papers"], "paper") if "papers" in row else f"unreadable: {row['error']}"
+        say(f"{row['name']:<24} {what:<14} {row['path']}")
+    return 0
+
+
+def cmd_history(ns: Namespace) -> int:
+    if ns.limit < 1:
+        raise UsageError("--limit must be at least 1")
+    with open_review(ns) as review:
+        entries = review.history(ns.limit)
+        if not entries:
+            say("No changes yet.")
+        for e in entries:
+            state = " (undone)" if e.undone else ""
+            say(f"{e.id:>5}  {e.at}  {e.label}{state}")
+    return 0

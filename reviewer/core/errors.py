@@ -1,0 +1,32 @@
+"""Errors the user can act on. Each renders as one line; the CLI exits with status 2."""
+
+from __future__ import annotations
+
+
+class ReviewerError(Exception):
+    """Base of every error that is the input's or the environment's fault, not a bug."""
+
+    exit_status = 2
+
+
+class InputError(ReviewerError):
+    """A dump cannot be read or parsed at all. The message names the file (and line)."""
+
+    def __init__(self, file: str, message: str, line: int | None = None):
+        self.file = file
+        self.line = line
+        self.reason = message
+        where = f"{file}:{line}" if line else file
+        super().__init__(f"{where}: {message}")
+
+
+class ReviewError(ReviewerError):
+    """The review file is missing, corrupt, foreign or busy."""
+
+
+class NotFound(ReviewerError):
+    """A paper id, citation key or section that the review does not hold."""
+
+
+class UsageError(ReviewerError):
+    """A request that makes no sense for the current review (bad decision name...)."""

@@ -1,0 +1,256 @@
+"""Import dumps into a review: read and parse every file first, then dedup and store them
+in one transaction, so a bad file or a killed process leaves the review as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from . import schema
+from .citekeys import base_key, make_key, unique_key
+from .dedup import DuplicateIndex, Fingerprint
+from .errors import InputError, ReviewerError
+from .history import Changes, encode
+from .merge import apply_fields, merged_fields
+from .model import METADATA_FIELDS, Paper
+from .parsers import FORMATS, ParseContext, Skipped, parse_text
+from .reading import read_dump
+from .store import SELECT_PAPERS, Review, chunks, paper_from_row
+
+Progress = Callable[[str, int, int], None]
+"""progress(phase, done, total): phases are "parse", "dedup" and "store"."""
+
+
+@dataclass(slots=True)
+class FileReport:
+    file: str  # as the user gave it
+    path: str  # absolute, as recorded in the papers' sources
+    format: str
+    found: int
+    skipped: list[Skipped] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return FORMATS.get(self.format, self.format)
+
+
+@dataclass(slots=True)
+class ImportReport:
+    files: list[FileReport]
+    new: int = 0
+    merged: int = 0
+
+    @property
+    def summary(self) -> str:
+        return f"{self.new} new, {self.merged} already present (merged)"
+
+
+def read_files(files: Sequence[str | Path], fmt: str | None = None, year: int | None = None,
+               progress: Progress | None = None) -> tuple[list[FileReport], list[Paper]]:
+    """Parse every file; raise InputError naming the first bad one before storing anything."""
+    year = year or date.today().year
+    reports: list[FileReport] = []
+    papers: list[Paper] = []
+    for number, file in enumerate(files):
+        if progress:
+            progress("parse", number, len(files))
+        name = str(file)
+        decoded = read_dump(file)
+        path = str(Path(file).resolve())
+        try:
+            used, result = parse_text(decoded.text, ParseContext(path, year), fmt)
+        except ReviewerError:
+            raise
+        except Exception as exc:  # a parser bug must still read as a bad-input message
+            label = FORMATS.get(fmt or "", "any known format")
+            raise InputError(name, f"cannot be read as {label} ({type(exc).__name__}: "
+                                   f"{exc})") from exc
+        del decoded
+        if not result.papers:
+            first = result.skipped[0] if result.skipped else None
+            why = f"; line {first.line}: {first.reason}" if first else ""
+            raise InputError(name, f"no papers found in this {FORMATS[used]}{why}",
+                             first.line if first else None)
+        reports.append(FileReport(name, path, used, len(result.papers), result.skipped,
+                                  result.warnings))
+        papers.extend(result.papers)
+    if progress:
+        progress("parse", len(files), len(files))
+    return reports, papers
+
+
+def import_files(review: Review, files: Sequence[str | Path], fmt: str | None = None,
+                 year: int | None = None, progress: Progress | None = None) -> ImportReport:
+    reports, papers = read_files(files, fmt, year, progress)
+    report = ImportReport(reports)
+    report.new, report.merged = store_papers(review, papers, [r.path for r in reports],
+                                             progress)
+    return report
+
+
+# -- storing -----------------------------------------------------------------------------
+
+_INSERT_COLUMNS = (
+    "id", "title", "title_norm", "abstract", "abstract_truncated", "authors", "surnames",
+    "author_count", "organization", "year", "month", "day", "year_inferred", "upvotes",
+    "arxiv_id", "doi", "url", "links", "venue", "entry_type", "keywords", "primary_class",
+    "comments", "extra", "citekey", "batch",
+)
+_INSERT = (f"INSERT INTO papers ({', '.join(_INSERT_COLUMNS)}) "
+           f"VALUES ({', '.join('?' * len(_INSERT_COLUMNS))})")
+
+
+def load_index(conn: sqlite3.Connection) -> DuplicateIndex:
+    index = DuplicateIndex()
+    for pid, title_norm, arxiv_id, doi, names, year, inferred in conn.execute(
+            "SELECT id, title_norm, arxiv_id, doi, surnames, year, year_inferred "
+            "FROM papers WHERE removed = 0 ORDER BY id"):
+        index.add(Fingerprint(pid, title_norm, arxiv_id.lower(), doi.lower(),
+                              frozenset(names.split()), None if inferred else year))
+    return index
+
+
+@dataclass(slots=True)
+class Plan:
+    """What an import will do: papers to add, and records to fold into stored papers."""
+
+    new: list[Paper] = field(default_factory=list)
+    into_existing: dict[int, list[Paper]] = field(default_factory=dict)
+    merged: int = 0
+
+
+def plan_import(index: DuplicateIndex, papers: Sequence[Paper],
+                progress: Progress | None = None) -> Plan:
+    """Dedup ``papers`` against the index and against each other."""
+    plan = Plan()
+    for number, paper in enumerate(papers):
+        if progress and number % 2000 == 0:
+            progress("dedup", number, len(papers))
+        fp = Fingerprint.of(0, paper)
+        hit = index.find(fp)
+        if hit is None:
+            plan.new.append(paper)
+            fp.key = -len(plan.new)  # provisional keys are negative
+            index.add(fp)
+            continue
+        plan.merged += 1
+        if hit.key < 0:
+            base = plan.new[-hit.key - 1]
+            apply_fields(base, merged_fields(base, paper))
+            base.sources.extend(paper.sources)
+            index.update(hit, Fingerprint.of(hit.key, base))
+        else:
+            plan.into_existing.setdefault(hit.key, []).append(paper)
+    if progress:
+        progress("dedup", len(papers), len(papers))
+    return plan
+
+
+def store_papers(review: Review, papers: Sequence[Paper], files: Sequence[str],
+                 progress: Progress | None = None) -> tuple[int, int]:
+    """Dedup and store parsed papers as one undoable change; returns (new, merged)."""
+    names = ", ".join(Path(f).name for f in files)
+    with review.change(f"import {names}") as changes:
+        conn = changes.conn
+        plan = plan_import(load_index(conn), papers, progress)
+        batch = conn.execute(
+            "INSERT INTO batches (at, files, new, merged) VALUES (?, ?, ?, ?)",
+            (schema.now(), json.dumps(list(files)), len(plan.new), plan.merged)).lastrowid
+        taken = {key for (key,) in conn.execute("SELECT citekey FROM papers")}
+        _insert_new(conn, plan.new, batch, taken, progress)
+        if plan.new:
+            changes.note_applied({"k": "batch", "n": batch})
+        _merge_existing(conn, changes, plan.into_existing, batch, taken, files)
+        changes.label = f"import {names}: {len(plan.new)} new, {plan.merged} merged"
+    return len(plan.new), plan.merged
+
+
+def _insert_new(conn: sqlite3.Connection, papers: list[Paper], batch: int, taken: set[str],
+                progress: Progress | None) -> None:
+    first_id = (conn.execute("SELECT max(id) FROM papers").fetchone()[0] or 0) + 1
+    rows, sources = [], []
+    for offset, p in enumerate(papers):
+        pid = first_id + offset
+        p.id = pid
+        if p.authors and p.author_count is None:
+            p.author_count = len(p.authors)
+        p.citekey = make_key(p, taken)
+        taken.add(p.citekey)
+        fp = Fingerprint.of(pid, p)
+        rows.append((
+            pid, p.title, fp.title_norm, p.abstract, int(p.abstract_truncated),
+            encode("authors", p.authors), " ".join(sorted(fp.surnames)), p.author_count,
+            p.organization, p.year, p.month, p.day, int(p.year_inferred), p.upvotes,
+            p.arxiv_id, p.doi, p.url, encode("links", p.links), p.venue, p.entry_type,
+            encode("keywords", p.keywords), p.primary_class, p.comments,
+            encode("extra", p.extra), p.citekey, batch))
+        sources.extend((pid, s.file, s.line, s.format, batch) for s in p.sources)
+        if len(rows) == 5000:
+            conn.executemany(_INSERT, rows)
+            rows = []
+            if progress:
+                progress("store", offset + 1, len(papers))
+    if rows:
+        conn.executemany(_INSERT, rows)
+    conn.executemany("INSERT OR IGNORE INTO sources (paper_id, file, line, format, batch) "
+                     "VALUES (?, ?, ?, ?, ?)", sources)
+    if progress:
+        progress("store", len(papers), len(papers))
+
+
+def _merge_existing(conn: sqlite3.Connection, changes: Changes, into: dict[int, list[Paper]],
+                    batch: int, taken: set[str], files: Sequence[str]) -> None:
+    if not into:
+        return
+    known_sources: set[tuple[int, str, int]] = set()
+    for chunk in chunks(list(files)):
+        marks = ",".join("?" * len(chunk))
+        known_sources.update(conn.execute(
+            f"SELECT paper_id, file, line FROM sources WHERE file IN ({marks})", chunk))
+    next_source = (conn.execute("SELECT max(id) FROM sources").fetchone()[0] or 0) + 1
+    frozen: dict[int, bool] = {}
+    stored: list[Paper] = []
+    ids = list(into)
+    for chunk in chunks(ids):
+        marks = ",".join("?" * len(chunk))
+        stored.extend(paper_from_row(r) for r in conn.execute(
+            f"{SELECT_PAPERS} WHERE id IN ({marks})", chunk))
+        frozen.update(conn.execute(
+            f"SELECT id, citekey_frozen FROM papers WHERE id IN ({marks})", chunk))
+    for paper in stored:
+        before = {name: getattr(paper, name) for name in METADATA_FIELDS}
+        for incoming in into[paper.id]:
+            apply_fields(paper, merged_fields(paper, incoming))
+            for s in incoming.sources:
+                if (paper.id, s.file, s.line) in known_sources:
+                    continue
+                known_sources.add((paper.id, s.file, s.line))
+                changes.row("sources", None, {"id": next_source, "paper_id": paper.id,
+                                              "file": s.file, "line": s.line,
+                                              "format": s.format, "batch": batch})
+                next_source += 1
+        after = {name: getattr(paper, name) for name in METADATA_FIELDS}
+        diff = [name for name in METADATA_FIELDS if before[name] != after[name]]
+        if not diff:
+            continue
+        old = {name: encode(name, before[name]) for name in diff}
+        new = {name: encode(name, after[name]) for name in diff}
+        # Richer metadata may change the key a paper should have: only while the key has
+        # never left the app.
+        if not frozen.get(paper.id):
+            wanted = base_key(paper)
+            if not paper.citekey.startswith(wanted) or not _is_suffix(paper.citekey[len(wanted):]):
+                taken.discard(paper.citekey)
+                key = unique_key(wanted, taken)
+                taken.add(key)
+                old["citekey"], new["citekey"] = paper.citekey, key
+        changes.set(paper.id, old, new)
+
+
+def _is_suffix(rest: str) -> bool:
+    return rest == "" or (rest.isalpha() and rest.islower())

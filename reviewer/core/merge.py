@@ -1,0 +1,99 @@
+"""Fold a duplicate record into a paper, keeping the richest value of each field.
+
+Only bibliographic metadata is merged; the user's stars, tags, notes, decisions, sections
+and citation key are never touched here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .model import Paper
+
+_FILL_IF_EMPTY = ("organization", "arxiv_id", "doi", "url", "venue", "entry_type",
+                  "primary_class", "comments")
+
+
+def merged_fields(base: Paper, other: Paper) -> dict[str, Any]:
+    """The metadata fields of ``base`` that ``other`` improves, with their new values."""
+    changes: dict[str, Any] = {}
+
+    # A title that gained a subtitle or lost a truncation is richer; otherwise keep the
+    # title the user has been looking at.
+    if len(other.title) >= len(base.title) + 5 or not base.title:
+        changes["title"] = other.title
+
+    if _richer_abstract(base, other):
+        changes["abstract"] = other.abstract
+        changes["abstract_truncated"] = other.abstract_truncated
+
+    if len(other.authors) > len(base.authors):
+        changes["authors"] = list(other.authors)
+    count = max(base.author_count or 0, other.author_count or 0,
+                len(changes.get("authors", base.authors))) or None
+    if count != base.author_count:
+        changes["author_count"] = count
+
+    changes.update(_richer_date(base, other))
+
+    if other.upvotes is not None and (base.upvotes is None or other.upvotes > base.upvotes):
+        changes["upvotes"] = other.upvotes
+
+    for name in _FILL_IF_EMPTY:
+        if not getattr(base, name) and getattr(other, name):
+            changes[name] = getattr(other, name)
+
+    for name in ("links", "keywords"):
+        union = _union(getattr(base, name), getattr(other, name))
+        if len(union) > len(getattr(base, name)):
+            changes[name] = union
+
+    missing = {k: v for k, v in other.extra.items() if k not in base.extra and v}
+    if missing:
+        changes["extra"] = {**base.extra, **missing}
+    return changes
+
+
+def apply_fields(paper: Paper, changes: dict[str, Any]) -> None:
+    for name, value in changes.items():
+        setattr(paper, name, value)
+
+
+def _richer_abstract(base: Paper, other: Paper) -> bool:
+    if not other.abstract:
+        return False
+    if not base.abstract:
+        return True
+    if base.abstract_truncated != other.abstract_truncated:
+        return base.abstract_truncated
+    return len(other.abstract) > len(base.abstract)
+
+
+def _precision(paper: Paper) -> tuple[int, int]:
+    """How much a date says: a stated year beats an inferred one, then month and day."""
+    if paper.year is None:
+        return (0, 0)
+    return (1 if paper.year_inferred else 2, (paper.month is not None) + (paper.day is not None))
+
+
+def _richer_date(base: Paper, other: Paper) -> dict[str, Any]:
+    if _precision(other) <= _precision(base):
+        # Same year stated in both, but the other knows the month or day: take those.
+        if (base.year is not None and base.year == other.year and not other.year_inferred
+                and base.month is None and other.month is not None):
+            return {"month": other.month, "day": other.day}
+        return {}
+    fields = {"year": other.year, "month": other.month, "day": other.day,
+              "year_inferred": other.year_inferred}
+    return {k: v for k, v in fields.items() if getattr(base, k) != v}
+
+
+def _union(first: list[str], second: list[str]) -> list[str]:
+    seen = {item.rstrip("/").lower() for item in first}
+    out = list(first)
+    for item in second:
+        key = item.rstrip("/").lower()
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out

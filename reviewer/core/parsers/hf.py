@@ -1,0 +1,251 @@
+"""Hugging Face Daily Papers pages, as a browser copies them.
+
+Three layouts occur (see ../shared/seeds):
+
+* rich: blocks separated by blank lines: title, abstract, then a meta block made of
+  "• N authors" or an organisation line ("Fudan-University Fudan University"), "·" and a
+  date ("Oct 9, 2025", "Jan 31", "Mar 30 4" where the trailing 4 is the upvote count);
+  some papers have no meta block;
+* plain: title and abstract blocks only;
+* compact: one line for the title, one for the abstract, no blank lines, and the page
+  chrome glued to the first title ("SubscribeA Comprehensive Dataset...").
+
+The parser reads "units" (a block of lines, or a single line in the compact layout) and
+walks them with a small state machine: title, abstract, meta.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..model import Paper, Source
+from ..text import clean_text, ends_truncated, extract_links
+from .base import ParseContext, ParseResult
+
+NAME = "hf"
+LABEL = "Hugging Face Daily Papers page"
+
+CHROME = (
+    "Get trending papers in your email inbox once a day!",
+    "Get trending papers in your email inbox!",
+    "byAK and the research community",
+    "Daily Papers",
+    "Subscribe",
+    "new",
+)
+_CHROME_SET = frozenset(CHROME)
+_GLUED = re.compile("^(?:" + "|".join(re.escape(c) for c in CHROME[:-1]) + r")(?=[A-Z0-9\"'(\[])")
+
+_MONTHS = {m: i for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+_DATE = re.compile(
+    r"^(?P<mon>[A-Za-z]{3})[a-z]*\.? (?P<day>\d{1,2})(?:, (?P<year>\d{4}))?(?: +(?P<up>\d+))?$")
+_AUTHORS = re.compile(r"^[•*·-]?\s*(?P<n>\d[\d,]*)\s+authors?$")
+_DOT = re.compile(r"^[·•]$")
+
+# A title longer than this is an abstract paragraph, not a title.
+TITLE_MAX = 400
+# A unit shorter than this after a title is more likely the next title than an abstract.
+ABSTRACT_MIN = 200
+
+
+def detect(sample: str) -> float:
+    lines = [line.strip() for line in sample.split("\n")]
+    content = [line for line in lines if line]
+    if not content:
+        return 0.0
+    chrome = sum(1 for line in content[:40] if line in _CHROME_SET or _GLUED.match(line))
+    meta = sum(1 for line in content if _AUTHORS.match(line) or _DOT.match(line))
+    if chrome >= 2 or meta >= 2:
+        return 0.9
+    # Without chrome: titles alternating with long abstracts and nothing else.
+    long_lines = sum(1 for line in content if len(line) >= ABSTRACT_MIN)
+    if len(content) >= 2 and long_lines and abs(len(content) - 2 * long_lines) <= 2:
+        return 0.6
+    return 0.0
+
+
+@dataclass(slots=True)
+class _Unit:
+    line: int
+    text: str
+    kind: str  # "text", "authors", "dot", "date"
+
+
+def _kind(text: str) -> str:
+    if _AUTHORS.match(text):
+        return "authors"
+    if _DOT.match(text):
+        return "dot"
+    if _DATE.match(text) and text[:3].lower() in _MONTHS:
+        return "date"
+    return "text"
+
+
+def _units(text: str) -> list[_Unit]:
+    """Split the page into units, dropping chrome; blocks in the blank-line layouts."""
+    raw = text.split("\n")
+    lines: list[tuple[int, str]] = []
+    for number, line in enumerate(raw, 1):
+        stripped = line.strip()
+        if stripped in _CHROME_SET:
+            stripped = ""
+        elif _GLUED.match(stripped):
+            stripped = _GLUED.sub("", stripped, count=1)
+        lines.append((number, stripped))
+
+    nonblank = sum(1 for _, s in lines if s)
+    blanks_between = sum(1 for (_, a), (_, b) in zip(lines, lines[1:]) if a and not b)
+    # Blank-line layouts separate (almost) every unit; the compact one separates none.
+    blocky = blanks_between * 3 >= nonblank
+
+    units: list[_Unit] = []
+    block: list[tuple[int, str]] = []
+
+    def flush() -> None:
+        # Inside a block, meta lines stand alone; consecutive text lines are one unit
+        # (a title or an abstract broken across lines by the copy).
+        text_run: list[tuple[int, str]] = []
+        for number, s in block + [(0, "")]:
+            kind = _kind(s) if s else "end"
+            if kind == "text":
+                text_run.append((number, s))
+                continue
+            if text_run:
+                units.extend(_split_run(text_run))
+                text_run = []
+            if kind != "end":
+                units.append(_Unit(number, s, kind))
+        block.clear()
+
+    for number, s in lines:
+        if not s:
+            if block:
+                flush()
+            continue
+        if not blocky:
+            block.append((number, s))
+            flush()
+        else:
+            block.append((number, s))
+    if block:
+        flush()
+    return units
+
+
+def _split_run(run: list[tuple[int, str]]) -> list[_Unit]:
+    """A run of text lines in one block: a broken title, a broken abstract, or both."""
+    if len(run) == 1:
+        return [_Unit(run[0][0], run[0][1], "text")]
+    units: list[_Unit] = []
+    for number, s in run:
+        if units and _continues(units[-1].text, s):
+            units[-1].text += " " + s
+        else:
+            units.append(_Unit(number, s, "text"))
+    return units
+
+
+def _continues(previous: str, line: str) -> bool:
+    """Whether ``line`` carries on ``previous`` within one block."""
+    if len(previous) >= ABSTRACT_MIN:
+        # An abstract goes on until the block ends.
+        return True
+    # Title then abstract: the abstract line is long; a title continuation is short.
+    return len(line) < ABSTRACT_MIN
+
+
+def _date(text: str, ctx: ParseContext) -> tuple[int | None, int, int, bool, int | None]:
+    m = _DATE.match(text)
+    assert m is not None
+    month = _MONTHS[m["mon"].lower()]
+    day = int(m["day"])
+    upvotes = int(m["up"]) if m["up"] else None
+    if m["year"]:
+        return int(m["year"]), month, day, False, upvotes
+    return ctx.year, month, day, True, upvotes
+
+
+def parse(text: str, ctx: ParseContext) -> ParseResult:
+    result = ParseResult()
+    units = _units(text)
+    paper: Paper | None = None
+    state = "title"  # what the next text unit is expected to be
+    seen_paper = False
+
+    def finish() -> None:
+        nonlocal paper
+        if paper is not None:
+            result.papers.append(paper)
+        paper = None
+
+    for index, unit in enumerate(units):
+        following = units[index + 1] if index + 1 < len(units) else None
+        if unit.kind == "text":
+            value = clean_text(unit.text)
+            if not value:
+                continue
+            if state == "abstract" and paper is not None:
+                is_abstract = len(value) >= ABSTRACT_MIN or (
+                    following is not None and following.kind != "text")
+                if is_abstract:
+                    _set_abstract(paper, value)
+                    state = "meta"
+                    continue
+                # A short line after a title: that paper had no abstract.
+                finish()
+            elif state == "meta" and paper is not None:
+                if following is not None and following.kind == "dot" and len(value) < TITLE_MAX:
+                    paper.organization = _organization(value)
+                    continue
+                if len(value) > TITLE_MAX and not paper_has_meta(paper):
+                    # A second abstract paragraph split off by a blank line.
+                    _set_abstract(paper, paper.abstract + " " + value)
+                    continue
+                finish()
+            elif paper is not None:
+                finish()
+            if len(value) > TITLE_MAX:
+                result.skip(unit.line, "long text without a title before it")
+                state = "title"
+                continue
+            paper = Paper(title=value, sources=[Source(ctx.file, unit.line, NAME)])
+            seen_paper = True
+            state = "abstract"
+        elif unit.kind == "authors":
+            if paper is None:
+                result.skip(unit.line, f"author count {unit.text!r} outside any paper")
+                continue
+            paper.author_count = int(_AUTHORS.match(unit.text)["n"].replace(",", ""))
+            state = "meta"
+        elif unit.kind == "dot":
+            continue
+        elif unit.kind == "date":
+            if paper is None:
+                if seen_paper:
+                    result.skip(unit.line, f"date {unit.text!r} outside any paper")
+                # Otherwise it is the page's own date above the first paper.
+                continue
+            paper.year, paper.month, paper.day, paper.year_inferred, paper.upvotes = _date(
+                unit.text, ctx)
+            finish()
+            state = "title"
+    finish()
+    return result
+
+
+def paper_has_meta(paper: Paper) -> bool:
+    return paper.author_count is not None or bool(paper.organization) or paper.month is not None
+
+
+def _set_abstract(paper: Paper, abstract: str) -> None:
+    paper.abstract = abstract
+    paper.abstract_truncated = ends_truncated(abstract)
+    paper.links = extract_links(abstract)
+
+
+def _organization(line: str) -> str:
+    """'Fudan-University Fudan University' -> 'Fudan University' (slug, then display name)."""
+    slug, _, name = line.partition(" ")
+    return name.strip() or slug

@@ -1,0 +1,93 @@
+"""Turn a dump file's bytes into text, or refuse it with a one-line reason.
+
+Users paste from browsers and old editors: BOMs, CRLF, UTF-16 from Windows tools and
+Latin-1 files all occur. Binary and empty files are refused before any parser runs.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError
+
+_SNIFF = 1 << 16
+
+
+@dataclass(slots=True)
+class Decoded:
+    text: str
+    encoding: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_dump(path: str | Path) -> Decoded:
+    """Read and decode one dump file, raising InputError with a reason a user understands."""
+    name = str(path)
+    p = Path(path)
+    try:
+        if p.is_dir():
+            raise InputError(name, "is a directory, not a paper list")
+        data = p.read_bytes()
+    except InputError:
+        raise
+    except FileNotFoundError:
+        raise InputError(name, "no such file") from None
+    except PermissionError:
+        raise InputError(name, "permission denied") from None
+    except OSError as exc:
+        raise InputError(name, f"cannot read ({exc.strerror or exc})") from None
+    return decode_bytes(data, name)
+
+
+def decode_bytes(data: bytes, name: str) -> Decoded:
+    if not data.strip():
+        raise InputError(name, "empty file, no papers in it")
+
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+                          (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            try:
+                text = data[len(bom):].decode(encoding)
+            except UnicodeDecodeError as exc:
+                line = data[: exc.start].count(b"\n") + 1
+                raise InputError(name, f"broken {encoding} text", line) from None
+            return _finish(text, encoding, name, [])
+
+    head = data[:_SNIFF]
+    if b"\x00" in head or _looks_binary(head):
+        raise InputError(name, "binary file, not a paper list")
+
+    try:
+        return _finish(data.decode("utf-8"), "utf-8", name, [])
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        # Windows-1252 is what "Latin-1" files usually really are; the five bytes it leaves
+        # undefined fall back to Latin-1 so decoding cannot fail.
+        text = data.decode("cp1252", errors="strict") if _cp1252_ok(data) else data.decode("latin-1")
+        warning = (f"{name}:{line}: not valid UTF-8 (byte 0x{data[exc.start]:02x}); "
+                   f"read as Windows-1252/Latin-1")
+        return _finish(text, "cp1252", name, [warning])
+
+
+def _cp1252_ok(data: bytes) -> bool:
+    try:
+        data.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _looks_binary(head: bytes) -> bool:
+    """Many control bytes (other than tab, newline, CR, form feed, escape) mean binary."""
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    return controls > max(8, len(head) // 20)
+
+
+def _finish(text: str, encoding: str, name: str, warnings: list[str]) -> Decoded:
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise InputError(name, "empty file, no papers in it")
+    return Decoded(text, encoding, warnings)

@@ -1,0 +1,167 @@
+"""The review file's schema and its migrations.
+
+A review is one SQLite file. ``PRAGMA application_id`` marks it as reviewer's, so that a
+database of another program given as ``--review`` is refused instead of altered;
+``schema_version`` records every migration applied.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+
+APPLICATION_ID = 0x52657677  # "Revw"
+
+_V1 = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+CREATE TABLE batches (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    files TEXT NOT NULL,          -- JSON list of absolute paths
+    new INTEGER NOT NULL,
+    merged INTEGER NOT NULL
+);
+INSERT INTO batches (id, at, files, new, merged) VALUES (0, '', '[]', 0, 0);
+
+CREATE TABLE papers (
+    id INTEGER PRIMARY KEY,
+    title TEXT NOT NULL,
+    title_norm TEXT NOT NULL,
+    abstract TEXT NOT NULL DEFAULT '',
+    abstract_truncated INTEGER NOT NULL DEFAULT 0,
+    authors TEXT NOT NULL DEFAULT '[]',      -- JSON list of names
+    surnames TEXT NOT NULL DEFAULT '',       -- normalised, space separated, for dedup
+    author_count INTEGER,
+    organization TEXT NOT NULL DEFAULT '',
+    year INTEGER,
+    month INTEGER,
+    day INTEGER,
+    year_inferred INTEGER NOT NULL DEFAULT 0,
+    upvotes INTEGER,
+    arxiv_id TEXT NOT NULL DEFAULT '',
+    doi TEXT NOT NULL DEFAULT '',
+    url TEXT NOT NULL DEFAULT '',
+    links TEXT NOT NULL DEFAULT '[]',
+    venue TEXT NOT NULL DEFAULT '',
+    entry_type TEXT NOT NULL DEFAULT '',
+    keywords TEXT NOT NULL DEFAULT '[]',
+    primary_class TEXT NOT NULL DEFAULT '',
+    comments TEXT NOT NULL DEFAULT '',
+    extra TEXT NOT NULL DEFAULT '{}',
+    citekey TEXT NOT NULL UNIQUE,
+    citekey_frozen INTEGER NOT NULL DEFAULT 0,
+    starred INTEGER NOT NULL DEFAULT 0,
+    decision TEXT NOT NULL DEFAULT 'undecided'
+        CHECK (decision IN ('undecided', 'include', 'maybe', 'exclude')),
+    note TEXT NOT NULL DEFAULT '',
+    batch INTEGER NOT NULL REFERENCES batches(id),
+    removed INTEGER NOT NULL DEFAULT 0       -- 1 while the import that added it is undone
+);
+CREATE INDEX papers_arxiv ON papers(arxiv_id) WHERE arxiv_id != '';
+CREATE INDEX papers_doi ON papers(doi) WHERE doi != '';
+CREATE INDEX papers_batch ON papers(batch);
+
+CREATE TABLE tags (
+    paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+    tag TEXT NOT NULL,
+    PRIMARY KEY (paper_id, tag)
+) WITHOUT ROWID;
+CREATE INDEX tags_tag ON tags(tag);
+
+CREATE TABLE sections (
+    id INTEGER PRIMARY KEY,
+    title TEXT NOT NULL UNIQUE,
+    position INTEGER NOT NULL,
+    description TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE section_papers (
+    section_id INTEGER NOT NULL REFERENCES sections(id) ON DELETE CASCADE,
+    paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (section_id, paper_id)
+) WITHOUT ROWID;
+CREATE INDEX section_papers_paper ON section_papers(paper_id);
+
+CREATE TABLE sources (
+    id INTEGER PRIMARY KEY,
+    paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+    file TEXT NOT NULL,
+    line INTEGER NOT NULL,
+    format TEXT NOT NULL,
+    batch INTEGER NOT NULL,
+    UNIQUE (paper_id, file, line)
+);
+CREATE INDEX sources_file ON sources(file);
+
+-- Every change the user makes, as the operations that redo it; undo applies them in
+-- reverse. Rows with undone = 1 form the redo stack.
+CREATE TABLE history (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    label TEXT NOT NULL,
+    ops TEXT NOT NULL,
+    undone INTEGER NOT NULL DEFAULT 0
+);
+"""
+
+MIGRATIONS: list[str] = [_V1]
+VERSION = len(MIGRATIONS)
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def current_version(conn: sqlite3.Connection) -> int:
+    has_table = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+    ).fetchone()
+    if not has_table:
+        return 0
+    row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
+    return row[0] or 0
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Bring the review up to VERSION, one transaction per migration."""
+    version = current_version(conn)
+    if version == 0:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Another process may have created the review while we waited for the lock.
+            if current_version(conn) == 0:
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                conn.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, "
+                             "applied_at TEXT NOT NULL)")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        version = current_version(conn)
+    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if current_version(conn) < number:
+                for statement in _statements(script):
+                    conn.execute(statement)
+                conn.execute("INSERT INTO schema_version VALUES (?, ?)", (number, now()))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+
+def _statements(script: str) -> list[str]:
+    # executescript() would commit our transaction; split the script ourselves instead.
+    out, buf = [], []
+    for line in script.splitlines():
+        stripped = line.split("--", 1)[0].rstrip()
+        if not stripped:
+            continue
+        buf.append(stripped)
+        if stripped.endswith(";") and sqlite3.complete_statement("\n".join(buf)):
+            out.append("\n".join(buf))
+            buf = []
+    return out

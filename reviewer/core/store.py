@@ -1,0 +1,627 @@
+"""The review: one SQLite file holding the papers, the user's triage and the history.
+
+Every change is one ``BEGIN IMMEDIATE`` transaction that also writes its history row, so
+a killed process loses at most the change in flight and undo works across restarts.
+The file runs in WAL mode; a second process that wants to write waits for the lock (up to
+``BUSY_TIMEOUT`` seconds) and then reports that the review is busy.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import schema
+from .citekeys import check_key
+from .errors import NotFound, ReviewError, UsageError
+from .history import Changes, encode, replay
+from .model import CODE_HOSTS, Decision, Paper, Source
+
+BUSY_TIMEOUT = 10.0
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+PAPER_COLUMNS = (
+    "id", "title", "abstract", "abstract_truncated", "authors", "author_count", "organization",
+    "year", "month", "day", "year_inferred", "upvotes", "arxiv_id", "doi", "url", "links",
+    "venue", "entry_type", "keywords", "primary_class", "comments", "extra", "citekey",
+    "starred", "decision", "note",
+)
+SELECT_PAPERS = f"SELECT {', '.join(PAPER_COLUMNS)} FROM papers"
+# model.is_code_link, as SQL over the JSON list of links (cheaper than decoding 100k lists).
+_HAS_CODE_SQL = "(" + " OR ".join(
+    f"instr(links, '://{host}') > 0 OR instr(links, '.{host}') > 0" for host in CODE_HOSTS) + ")"
+_BOOL_COLUMNS = frozenset({"abstract_truncated", "year_inferred", "starred"})
+_JSON_COLUMNS = frozenset({"authors", "links", "keywords", "extra"})
+
+
+@dataclass(slots=True)
+class Section:
+    id: int
+    title: str
+    position: int
+    description: str = ""
+    paper_ids: list[int] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class HistoryEntry:
+    id: int
+    at: str
+    label: str
+    undone: bool
+
+
+@dataclass(slots=True)
+class Summary:
+    """The few fields the paper list shows, cheap to load for 100,000 papers."""
+
+    id: int
+    title: str
+    year: int | None
+    starred: bool
+    decision: Decision
+    upvotes: int | None
+    has_note: bool
+    has_code: bool
+    tags: list[str] = field(default_factory=list)
+    sections: list[str] = field(default_factory=list)
+
+
+def paper_from_row(row: sqlite3.Row | tuple) -> Paper:
+    values: dict[str, Any] = {}
+    for name, value in zip(PAPER_COLUMNS, row):
+        if name in _JSON_COLUMNS:
+            value = json.loads(value)
+        elif name in _BOOL_COLUMNS:
+            value = bool(value)
+        elif name == "decision":
+            value = Decision(value)
+        values[name] = value
+    return Paper(**values)
+
+
+class Review:
+    """An open review file. Use ``Review.open(path)``; close it (or use ``with``)."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path):
+        self.conn = conn
+        self.path = path
+
+    # -- opening -----------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | Path) -> Review:
+        path = Path(path).expanduser()
+        _check_is_review(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None,
+                                   check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise ReviewError(f"{path}: cannot open review ({exc})") from None
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if mode.lower() != "wal":
+                conn.execute("PRAGMA journal_mode = DELETE")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            version = schema.current_version(conn)
+            if version > schema.VERSION:
+                raise ReviewError(f"{path}: this review was written by a newer reviewer "
+                                  f"(schema {version}, this one knows {schema.VERSION})")
+            if version < schema.VERSION:
+                schema.migrate(conn)
+        except sqlite3.OperationalError as exc:
+            conn.close()
+            raise _busy_or(exc, path) from None
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise ReviewError(f"{path}: review file is damaged ({exc})") from None
+        except BaseException:
+            conn.close()
+            raise
+        return cls(conn, path)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Review:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+    # -- transactions ------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; waits for other writers, then says the review is busy."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise _busy_or(exc, self.path) from None
+        try:
+            yield self.conn
+            self.conn.execute("COMMIT")
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+
+    @contextmanager
+    def change(self, label: str) -> Iterator[Changes]:
+        """A user change: applied, recorded for undo, committed at once."""
+        with self.transaction() as conn:
+            changes = Changes(conn, label)
+            yield changes
+            if changes.ops:
+                self._drop_redo(conn)
+                conn.execute("INSERT INTO history (at, label, ops) VALUES (?, ?, ?)",
+                             (schema.now(), changes.label,
+                              json.dumps(changes.ops, ensure_ascii=False)))
+
+    def _drop_redo(self, conn: sqlite3.Connection) -> None:
+        """A new change forgets the undone ones, and the papers only they had added."""
+        for (ops,) in conn.execute("SELECT ops FROM history WHERE undone = 1").fetchall():
+            for op in json.loads(ops):
+                if op["k"] == "batch":
+                    conn.execute("DELETE FROM papers WHERE batch = ? AND removed = 1", (op["n"],))
+        conn.execute("DELETE FROM history WHERE undone = 1")
+
+    # -- reading -----------------------------------------------------------------------
+
+    def count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM papers WHERE removed = 0").fetchone()[0]
+
+    def resolve(self, ref: int | str) -> int:
+        """A paper id from an id or a citation key (what the CLI's ID arguments accept)."""
+        text = str(ref).strip().lstrip("#")
+        if text.isdigit():
+            row = self.conn.execute("SELECT id FROM papers WHERE id = ? AND removed = 0",
+                                    (int(text),)).fetchone()
+        else:
+            row = self.conn.execute("SELECT id FROM papers WHERE citekey = ? AND removed = 0",
+                                    (text,)).fetchone()
+        if row is None:
+            raise NotFound(f"no paper {ref!r} in review {self.name!r}")
+        return row[0]
+
+    def get(self, ref: int | str) -> Paper:
+        return self.papers([self.resolve(ref)])[0]
+
+    def papers(self, ids: Iterable[int] | None = None) -> list[Paper]:
+        """Full papers (with tags, sections and sources) in id order, or in ``ids`` order."""
+        if ids is None:
+            rows = self.conn.execute(f"{SELECT_PAPERS} WHERE removed = 0 ORDER BY id").fetchall()
+            papers = [paper_from_row(r) for r in rows]
+        else:
+            wanted = list(ids)
+            by_id: dict[int, Paper] = {}
+            for chunk in chunks(wanted):
+                marks = ",".join("?" * len(chunk))
+                for r in self.conn.execute(
+                        f"{SELECT_PAPERS} WHERE removed = 0 AND id IN ({marks})", chunk):
+                    by_id[r[0]] = paper_from_row(r)
+            papers = [by_id[i] for i in wanted if i in by_id]
+        self._attach(papers)
+        return papers
+
+    def _attach(self, papers: list[Paper]) -> None:
+        if not papers:
+            return
+        by_id = {p.id: p for p in papers}
+        everything = len(papers) * 2 > self.count()
+        for query, attach in (
+            ("SELECT paper_id, tag FROM tags {} ORDER BY paper_id, tag",
+             lambda p, r: p.tags.append(r[1])),
+            ("SELECT sp.paper_id, s.title FROM section_papers sp JOIN sections s "
+             "ON s.id = sp.section_id {} ORDER BY s.position",
+             lambda p, r: p.sections.append(r[1])),
+            ("SELECT paper_id, file, line, format FROM sources {} ORDER BY id",
+             lambda p, r: p.sources.append(Source(r[1], r[2], r[3]))),
+        ):
+            column = "sp.paper_id" if "sp." in query else "paper_id"
+            if everything:
+                rows: Iterable = self.conn.execute(query.format(""))
+            else:
+                rows = []
+                for chunk in chunks(list(by_id)):
+                    marks = ",".join("?" * len(chunk))
+                    rows.extend(self.conn.execute(
+                        query.format(f"WHERE {column} IN ({marks})"), chunk))
+            for r in rows:
+                paper = by_id.get(r[0])
+                if paper is not None:
+                    attach(paper, r)
+
+    def summaries(self) -> list[Summary]:
+        """Every paper's list-row fields, in import order."""
+        tags: dict[int, list[str]] = {}
+        for pid, tag in self.conn.execute("SELECT paper_id, tag FROM tags ORDER BY tag"):
+            tags.setdefault(pid, []).append(tag)
+        sections: dict[int, list[str]] = {}
+        for pid, title in self.conn.execute(
+                "SELECT sp.paper_id, s.title FROM section_papers sp JOIN sections s "
+                "ON s.id = sp.section_id ORDER BY s.position"):
+            sections.setdefault(pid, []).append(title)
+        rows = self.conn.execute(
+            f"SELECT id, title, year, starred, decision, upvotes, trim(note) != '', "
+            f"{_HAS_CODE_SQL} FROM papers WHERE removed = 0 ORDER BY id")
+        decisions = {d.value: d for d in Decision}
+        return [Summary(pid, title, year, bool(star), decisions[dec], up, bool(note),
+                        bool(code), tags.get(pid, []), sections.get(pid, []))
+                for pid, title, year, star, dec, up, note, code in rows]
+
+    def tags(self) -> list[tuple[str, int]]:
+        """Every tag in use, with how many papers carry it, most used first."""
+        return self.conn.execute(
+            "SELECT tag, count(*) FROM tags t JOIN papers p ON p.id = t.paper_id "
+            "WHERE p.removed = 0 GROUP BY tag ORDER BY count(*) DESC, tag").fetchall()
+
+    def sections(self) -> list[Section]:
+        sections = [Section(*row) for row in self.conn.execute(
+            "SELECT id, title, position, description FROM sections ORDER BY position")]
+        by_id = {s.id: s for s in sections}
+        for sid, pid in self.conn.execute(
+                "SELECT section_id, paper_id FROM section_papers sp JOIN papers p "
+                "ON p.id = sp.paper_id WHERE p.removed = 0 ORDER BY section_id, sp.position"):
+            by_id[sid].paper_ids.append(pid)
+        return sections
+
+    def section(self, title: str) -> Section:
+        for s in self.sections():
+            if s.title == title:
+                return s
+        matches = [s for s in self.sections() if s.title.casefold() == title.strip().casefold()]
+        if len(matches) == 1:
+            return matches[0]
+        raise NotFound(f"no section {title!r} in review {self.name!r}")
+
+    def stats(self) -> dict[str, Any]:
+        row = self.conn.execute(
+            "SELECT count(*), "
+            "coalesce(sum(decision = 'undecided'), 0), coalesce(sum(decision = 'include'), 0), "
+            "coalesce(sum(decision = 'maybe'), 0), coalesce(sum(decision = 'exclude'), 0), "
+            "coalesce(sum(starred), 0), coalesce(sum(note != ''), 0) "
+            "FROM papers WHERE removed = 0").fetchone()
+        total, undecided, include, maybe, exclude, starred, notes = row
+        tagged = self.conn.execute(
+            "SELECT count(DISTINCT paper_id) FROM tags t JOIN papers p ON p.id = t.paper_id "
+            "WHERE p.removed = 0").fetchone()[0]
+        files = self.conn.execute(
+            "SELECT count(DISTINCT file) FROM sources s JOIN papers p ON p.id = s.paper_id "
+            "WHERE p.removed = 0").fetchone()[0]
+        return {
+            "papers": total, "undecided": undecided, "include": include, "maybe": maybe,
+            "exclude": exclude, "starred": starred, "with_note": notes, "tagged": tagged,
+            "tags": len(self.tags()), "sections": len(self.sections()), "files": files,
+        }
+
+    def history(self, limit: int = 50) -> list[HistoryEntry]:
+        return [HistoryEntry(i, at, label, bool(undone)) for i, at, label, undone in
+                self.conn.execute("SELECT id, at, label, undone FROM history "
+                                  "ORDER BY id DESC LIMIT ?", (limit,))]
+
+    # -- editing papers ----------------------------------------------------------------
+
+    def _fields(self, ids: list[int], names: tuple[str, ...]) -> dict[int, dict[str, Any]]:
+        out: dict[int, dict[str, Any]] = {}
+        for chunk in chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(
+                    f"SELECT id, {', '.join(names)} FROM papers "
+                    f"WHERE removed = 0 AND id IN ({marks})", chunk):
+                out[row[0]] = dict(zip(names, row[1:]))
+        missing = [i for i in ids if i not in out]
+        if missing:
+            raise NotFound(f"no paper {missing[0]} in review {self.name!r}")
+        return out
+
+    def _set_many(self, ids: Iterable[int], label: str, **values: Any) -> int:
+        """Set the same fields on several papers; returns how many actually changed."""
+        ids = list(dict.fromkeys(ids))
+        encoded = {name: encode(name, value) for name, value in values.items()}
+        with self.change(label) as changes:
+            current = self._fields(ids, tuple(values))
+            return sum(changes.set(pid, current[pid], encoded) for pid in ids)
+
+    def star(self, ids: Iterable[int], starred: bool = True) -> int:
+        ids = list(ids)
+        verb = "star" if starred else "unstar"
+        return self._set_many(ids, f"{verb} {_papers_label(ids)}", starred=starred)
+
+    def decide(self, ids: Iterable[int], decision: Decision | str) -> int:
+        decision = Decision.parse(decision) if isinstance(decision, str) else decision
+        ids = list(ids)
+        return self._set_many(ids, f"{decision.value} {_papers_label(ids)}",
+                              decision=decision.value)
+
+    def set_note(self, paper_id: int, note: str) -> bool:
+        return bool(self._set_many([paper_id], f"note on #{paper_id}", note=note))
+
+    def set_citekey(self, paper_id: int, key: str) -> bool:
+        """Set a key by hand (the change is recorded); a hand-set key never changes again."""
+        key = key.strip()
+        problem = check_key(key)
+        if problem:
+            raise UsageError(f"{key!r}: {problem}")
+        with self.change(f"citation key of #{paper_id} -> {key}") as changes:
+            clash = self.conn.execute("SELECT id FROM papers WHERE citekey = ? AND id != ?",
+                                      (key, paper_id)).fetchone()
+            if clash:
+                raise UsageError(f"citation key {key!r} already belongs to paper #{clash[0]}")
+            current = self._fields([paper_id], ("citekey", "citekey_frozen"))[paper_id]
+            changes.set(paper_id, current, {"citekey": key, "citekey_frozen": 1})
+        return current["citekey"] != key
+
+    def freeze_citekeys(self, ids: Iterable[int]) -> None:
+        """Mark keys as having left the app (exported, copied): never regenerate them."""
+        ids = list(ids)
+        with self.transaction() as conn:
+            for chunk in chunks(ids):
+                marks = ",".join("?" * len(chunk))
+                conn.execute(f"UPDATE papers SET citekey_frozen = 1 WHERE id IN ({marks})", chunk)
+
+    def tag(self, ids: Iterable[int], tags: Iterable[str]) -> int:
+        """Add tags to papers; returns how many (paper, tag) pairs were new."""
+        ids, tags = list(dict.fromkeys(ids)), _clean_tags(tags)
+        with self.change(f"tag {_papers_label(ids)} {', '.join(tags)}") as changes:
+            self._fields(ids, ("id",))
+            have = self._tag_pairs(ids)
+            for pid in ids:
+                for tag in tags:
+                    if (pid, tag) not in have:
+                        changes.row("tags", None, {"paper_id": pid, "tag": tag})
+            return len(changes.ops)
+
+    def untag(self, ids: Iterable[int], tags: Iterable[str]) -> int:
+        ids, tags = list(dict.fromkeys(ids)), _clean_tags(tags)
+        with self.change(f"untag {_papers_label(ids)} {', '.join(tags)}") as changes:
+            self._fields(ids, ("id",))
+            have = self._tag_pairs(ids)
+            for pid in ids:
+                for tag in tags:
+                    if (pid, tag) in have:
+                        changes.row("tags", {"paper_id": pid, "tag": tag}, None)
+            return len(changes.ops)
+
+    def _tag_pairs(self, ids: list[int]) -> set[tuple[int, str]]:
+        pairs: set[tuple[int, str]] = set()
+        for chunk in chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            pairs.update(self.conn.execute(
+                f"SELECT paper_id, tag FROM tags WHERE paper_id IN ({marks})", chunk))
+        return pairs
+
+    # -- sections ----------------------------------------------------------------------
+
+    def _section_row(self, title: str) -> dict[str, Any]:
+        s = self.section(title)
+        return {"id": s.id, "title": s.title, "position": s.position,
+                "description": s.description}
+
+    def add_section(self, title: str, description: str = "",
+                    position: int | None = None) -> Section:
+        """Create a section, at the end or at 1-based ``position``."""
+        title = _clean_section_title(title)
+        with self.change(f"add section {title!r}") as changes:
+            if self.conn.execute("SELECT 1 FROM sections WHERE title = ?", (title,)).fetchone():
+                raise UsageError(f"section {title!r} already exists")
+            rows = self._section_rows()
+            new_id = (self.conn.execute("SELECT max(id) FROM sections").fetchone()[0] or 0) + 1
+            index = len(rows) if position is None else max(0, min(position - 1, len(rows)))
+            rows.insert(index, {"id": new_id, "title": title, "position": -1,
+                                "description": description.strip()})
+            self._renumber(changes, rows, new_id)
+        return self.section(title)
+
+    def _section_rows(self) -> list[dict[str, Any]]:
+        return [dict(zip(("id", "title", "position", "description"), r)) for r in
+                self.conn.execute("SELECT id, title, position, description FROM sections "
+                                  "ORDER BY position")]
+
+    def _renumber(self, changes: Changes, rows: list[dict], new_id: int | None = None) -> None:
+        for position, row in enumerate(rows, 1):
+            if row["id"] == new_id:
+                changes.row("sections", None, {**row, "position": position})
+            elif row["position"] != position:
+                changes.row("sections", dict(row), {**row, "position": position})
+
+    def rename_section(self, title: str, new_title: str) -> None:
+        new_title = _clean_section_title(new_title)
+        with self.change(f"rename section {title!r} to {new_title!r}") as changes:
+            row = self._section_row(title)
+            clash = self.conn.execute("SELECT id FROM sections WHERE title = ?",
+                                      (new_title,)).fetchone()
+            if clash and clash[0] != row["id"]:
+                raise UsageError(f"section {new_title!r} already exists")
+            changes.row("sections", row, {**row, "title": new_title})
+
+    def describe_section(self, title: str, description: str) -> None:
+        with self.change(f"describe section {title!r}") as changes:
+            row = self._section_row(title)
+            changes.row("sections", row, {**row, "description": description.strip()})
+
+    def remove_section(self, title: str) -> None:
+        """Delete a section; its papers stay in the review."""
+        with self.change(f"remove section {title!r}") as changes:
+            row = self._section_row(title)
+            for pid, position in self.conn.execute(
+                    "SELECT paper_id, position FROM section_papers WHERE section_id = ? "
+                    "ORDER BY position", (row["id"],)).fetchall():
+                changes.row("section_papers", {"section_id": row["id"], "paper_id": pid,
+                                               "position": position}, None)
+            changes.row("sections", row, None)
+            self._renumber(changes, self._section_rows())
+
+    def move_section(self, title: str, position: int) -> None:
+        """Move a section to 1-based ``position`` (clamped to the ends)."""
+        with self.change(f"move section {title!r} to {position}") as changes:
+            row = self._section_row(title)
+            rows = [r for r in self._section_rows() if r["id"] != row["id"]]
+            rows.insert(max(0, min(position - 1, len(rows))), row)
+            self._renumber(changes, rows)
+
+    def assign(self, title: str, ids: Iterable[int], create: bool = False) -> int:
+        """Add papers to the end of a section (creating it when asked); returns how many."""
+        ids = list(dict.fromkeys(ids))
+        if create and not self._has_section(title):
+            self.add_section(title)
+        with self.change(f"assign {_papers_label(ids)} to {title!r}") as changes:
+            row = self._section_row(title)
+            self._fields(ids, ("id",))
+            present = {pid for (pid,) in self.conn.execute(
+                "SELECT paper_id FROM section_papers WHERE section_id = ?", (row["id"],))}
+            last = self.conn.execute("SELECT coalesce(max(position), 0) FROM section_papers "
+                                     "WHERE section_id = ?", (row["id"],)).fetchone()[0]
+            for pid in ids:
+                if pid not in present:
+                    last += 1
+                    changes.row("section_papers", None,
+                                {"section_id": row["id"], "paper_id": pid, "position": last})
+            return len(changes.ops)
+
+    def _has_section(self, title: str) -> bool:
+        try:
+            self.section(title)
+        except NotFound:
+            return False
+        return True
+
+    def unassign(self, title: str, ids: Iterable[int]) -> int:
+        ids = list(dict.fromkeys(ids))
+        with self.change(f"remove {_papers_label(ids)} from {title!r}") as changes:
+            row = self._section_row(title)
+            members = self._members(row["id"])
+            keep = [m for m in members if m["paper_id"] not in ids]
+            for m in members:
+                if m["paper_id"] in ids:
+                    changes.row("section_papers", m, None)
+            removed = len(changes.ops)
+            self._renumber_members(changes, keep)
+            return removed
+
+    def _members(self, section_id: int) -> list[dict[str, Any]]:
+        return [{"section_id": section_id, "paper_id": pid, "position": pos} for pid, pos in
+                self.conn.execute("SELECT paper_id, position FROM section_papers "
+                                  "WHERE section_id = ? ORDER BY position", (section_id,))]
+
+    def _renumber_members(self, changes: Changes, members: list[dict]) -> None:
+        for position, m in enumerate(members, 1):
+            if m["position"] != position:
+                changes.row("section_papers", dict(m), {**m, "position": position})
+
+    def move_in_section(self, title: str, paper_id: int, position: int) -> None:
+        """Move a paper to 1-based ``position`` within a section (clamped to the ends)."""
+        with self.change(f"move #{paper_id} in {title!r} to {position}") as changes:
+            row = self._section_row(title)
+            members = self._members(row["id"])
+            mine = [m for m in members if m["paper_id"] == paper_id]
+            if not mine:
+                raise NotFound(f"paper #{paper_id} is not in section {row['title']!r}")
+            rest = [m for m in members if m["paper_id"] != paper_id]
+            rest.insert(max(0, min(position - 1, len(rest))), mine[0])
+            self._renumber_members(changes, rest)
+
+    # -- undo and redo -----------------------------------------------------------------
+
+    def undo(self) -> HistoryEntry | None:
+        """Undo the latest change still done; None when there is nothing to undo."""
+        return self._step("SELECT id, at, label, ops FROM history WHERE undone = 0 "
+                          "ORDER BY id DESC LIMIT 1", forward=False)
+
+    def redo(self) -> HistoryEntry | None:
+        return self._step("SELECT id, at, label, ops FROM history WHERE undone = 1 "
+                          "ORDER BY id LIMIT 1", forward=True)
+
+    def _step(self, query: str, forward: bool) -> HistoryEntry | None:
+        with self.transaction() as conn:
+            row = conn.execute(query).fetchone()
+            if row is None:
+                return None
+            entry_id, at, label, ops = row
+            replay(conn, json.loads(ops), forward=forward)
+            conn.execute("UPDATE history SET undone = ? WHERE id = ?",
+                         (0 if forward else 1, entry_id))
+        return HistoryEntry(entry_id, at, label, not forward)
+
+
+def _check_is_review(path: Path) -> None:
+    """Refuse files that are not reviews before SQLite writes anything into them."""
+    if path.is_dir():
+        raise ReviewError(f"{path}: is a directory, not a review file")
+    if not path.exists():
+        return
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(100)
+    except OSError as exc:
+        raise ReviewError(f"{path}: cannot read review ({exc.strerror or exc})") from None
+    if not header:
+        return  # an empty file: SQLite treats it as a new database
+    if not header.startswith(SQLITE_HEADER) or len(header) < 100:
+        raise ReviewError(f"{path}: not a reviewer review (not an SQLite database); "
+                          "left untouched")
+    application_id = int.from_bytes(header[68:72], "big")
+    if application_id == schema.APPLICATION_ID:
+        return
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise ReviewError(f"{path}: review file is damaged ({exc}); left untouched") from None
+    if tables:
+        raise ReviewError(f"{path}: an SQLite database of another program, not a reviewer "
+                          "review; left untouched")
+
+
+def _busy_or(exc: sqlite3.OperationalError, path: Path) -> ReviewError:
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return ReviewError(f"{path}: the review is busy (another reviewer process is writing "
+                           "to it); try again in a moment")
+    return ReviewError(f"{path}: {text}")
+
+
+def chunks(items: list, size: int = 900) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _papers_label(ids: list[int]) -> str:
+    if len(ids) == 1:
+        return f"#{ids[0]}"
+    return f"{len(ids)} papers"
+
+
+def _clean_tags(tags: Iterable[str]) -> list[str]:
+    out = []
+    for tag in tags:
+        tag = " ".join(tag.split())
+        if not tag:
+            raise UsageError("a tag cannot be empty")
+        if tag not in out:
+            out.append(tag)
+    if not out:
+        raise UsageError("no tag given")
+    return out
+
+
+def _clean_section_title(title: str) -> str:
+    title = " ".join(title.split())
+    if not title:
+        raise UsageError("a section needs a title")
+    return title

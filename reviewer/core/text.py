@@ -1,0 +1,137 @@
+"""Text clean-up shared by every parser: control characters, identifiers, links, titles."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# CSI/OSC/other escape sequences as terminals read them; a pasted dump can carry colour codes.
+_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
+# C0 and C1 controls other than tab and newline, plus DEL; the zero-width formatting
+# characters that make two equal titles look different are handled by normalize_title.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+
+
+def clean_text(text: str) -> str:
+    """Drop terminal escapes and control characters and collapse runs of blanks.
+
+    Dumps are shown on a terminal: an escape sequence in a title must not reach it.
+    Newlines become spaces, since every field reviewer keeps is a single paragraph.
+    """
+    if "\x1b" in text:
+        text = _ANSI.sub("", text)
+    text = _CONTROL.sub(" ", text.replace("\r", " ").replace("\n", " "))
+    return _SPACES.sub(" ", text).strip()
+
+
+def clean_block(text: str) -> str:
+    """Like clean_text, for multi-paragraph text (notes, comments): keeps newlines."""
+    if "\x1b" in text:
+        text = _ANSI.sub("", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub(" ", text)
+
+
+def normalize_title(title: str) -> str:
+    """The form two spellings of one title share: no accents, case, punctuation or spacing.
+
+    "Hulu-Med: A Transparent..." and "hulu med a transparent" normalise alike.
+    """
+    decomposed = unicodedata.normalize("NFKD", title)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.findall(r"[^\W_]+", stripped.casefold()))
+
+
+# New-style ids (2401.01234, with optional version) and old-style ones (cs/0112017, math.AG/0601001).
+ARXIV_ID = re.compile(
+    r"(?<![\w.])(?:arXiv:\s*)?(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(v\d+)?(?![\w])",
+    re.IGNORECASE,
+)
+_ARXIV_URL = re.compile(
+    r"arxiv\.org/(?:abs|pdf|html)/(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?",
+    re.IGNORECASE,
+)
+
+
+def normalize_arxiv_id(value: str) -> str:
+    """'arXiv:2401.01234v2' -> '2401.01234'; '' when the text holds no arXiv id."""
+    value = value.strip()
+    match = _ARXIV_URL.search(value) or ARXIV_ID.search(value)
+    if not match:
+        return ""
+    ident = match.group(1)
+    # Old-style ids keep the archive name in lower case, the subject class in upper case.
+    if "/" in ident:
+        archive, number = ident.split("/", 1)
+        head, _, subject = archive.partition(".")
+        ident = f"{head.lower()}{'.' + subject.upper() if subject else ''}/{number}"
+    return ident
+
+
+def arxiv_id_from_url(url: str) -> str:
+    match = _ARXIV_URL.search(url)
+    return normalize_arxiv_id(match.group(0)) if match else ""
+
+
+_DOI = re.compile(r"10\.\d{4,9}/\S+")
+_ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
+
+
+def normalize_doi(value: str) -> str:
+    """'https://doi.org/10.1000/XYZ' -> '10.1000/xyz' (DOIs are case-insensitive)."""
+    match = _DOI.search(value.strip())
+    if not match:
+        return ""
+    return match.group(0).rstrip(".,;)]}").lower()
+
+
+def arxiv_id_from_doi(doi: str) -> str:
+    """The arXiv id behind a DataCite arXiv DOI (10.48550/arXiv.2401.01234), else ''."""
+    match = _ARXIV_DOI.match(doi)
+    return normalize_arxiv_id(match.group(1)) if match else ""
+
+
+# A URL ends at blanks, quotes, angle brackets and at LaTeX's braces and backslashes:
+# abstracts on Hugging Face keep leftovers such as "url{url}" and "\href{url}{text}".
+_URL = re.compile(r"https?://[^\s{}<>\"'\\|^`]+", re.IGNORECASE)
+_TRAILING = ".,;:!?*'\""
+
+
+def _trim_url(url: str) -> str:
+    while url:
+        if url[-1] in _TRAILING:
+            url = url[:-1]
+        elif url[-1] == ")" and url.count("(") < url.count(")"):
+            url = url[:-1]
+        elif url[-1] == "]" and url.count("[") < url.count("]"):
+            url = url[:-1]
+        else:
+            break
+    return url
+
+
+def extract_links(text: str) -> list[str]:
+    """Every distinct web link in ``text``, cleaned of LaTeX and punctuation leftovers."""
+    links: list[str] = []
+    seen: set[str] = set()
+    for raw in _URL.findall(text):
+        url = _trim_url(raw)
+        if "://" not in url or len(url.split("://", 1)[1]) < 4:
+            continue
+        key = url.rstrip("/").lower()
+        if key not in seen:
+            seen.add(key)
+            links.append(url)
+    return links
+
+
+def ends_truncated(text: str) -> bool:
+    """True for text cut short with an ellipsis, as listing pages do with long abstracts."""
+    tail = text.rstrip()
+    return tail.endswith("...") or tail.endswith("\u2026")
+
+
+def shorten(text: str, width: int) -> str:
+    """Cut ``text`` to ``width`` characters with an ellipsis (for one-line messages)."""
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "\u2026"
