@@ -91,6 +91,7 @@ class Review:
     def __init__(self, conn: sqlite3.Connection, path: Path):
         self.conn = conn
         self.path = path
+        self._active: Changes | None = None
 
     # -- opening -----------------------------------------------------------------------
 
@@ -145,7 +146,13 @@ class Review:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction; waits for other writers, then says the review is busy."""
+        """One write transaction; waits for other writers, then says the review is busy.
+
+        Nested use joins the enclosing transaction.
+        """
+        if self.conn.in_transaction:
+            yield self.conn
+            return
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
@@ -160,10 +167,21 @@ class Review:
 
     @contextmanager
     def change(self, label: str) -> Iterator[Changes]:
-        """A user change: applied, recorded for undo, committed at once."""
+        """A user change: applied, recorded for undo, committed at once.
+
+        Changes made inside another change join it, so a compound action (create
+        sections from tags, say) is one transaction and one undo step.
+        """
+        if self._active is not None:
+            yield self._active
+            return
         with self.transaction() as conn:
             changes = Changes(conn, label)
-            yield changes
+            self._active = changes
+            try:
+                yield changes
+            finally:
+                self._active = None
             if changes.ops:
                 self._drop_redo(conn)
                 conn.execute("INSERT INTO history (at, label, ops) VALUES (?, ?, ?)",
