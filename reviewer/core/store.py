@@ -54,6 +54,9 @@ class HistoryEntry:
     at: str
     label: str
     undone: bool
+    # The papers an undo or redo touched; None when it may have touched any (an import),
+    # so a view knows whether to refresh a few rows or reload.
+    paper_ids: set[int] | None = None
 
 
 @dataclass(slots=True)
@@ -262,19 +265,34 @@ class Review:
                 if paper is not None:
                     attach(paper, r)
 
-    def summaries(self) -> list[Summary]:
-        """Every paper's list-row fields, in import order."""
+    def summaries(self, ids: Iterable[int] | None = None) -> list[Summary]:
+        """List-row fields of every paper in import order, or of the papers ``ids``."""
+        if ids is None:
+            return self._summaries(None)
+        out: list[Summary] = []
+        for chunk in chunks(list(ids)):
+            out.extend(self._summaries(chunk))
+        return out
+
+    def _summaries(self, ids: list[int] | None) -> list[Summary]:
+        def only(column: str) -> str:
+            return "" if ids is None else f"AND {column} IN ({','.join('?' * len(ids))})"
+
+        params = ids or []
         tags: dict[int, list[str]] = {}
-        for pid, tag in self.conn.execute("SELECT paper_id, tag FROM tags ORDER BY tag"):
+        for pid, tag in self.conn.execute(
+                f"SELECT paper_id, tag FROM tags WHERE 1 {only('paper_id')} ORDER BY tag",
+                params):
             tags.setdefault(pid, []).append(tag)
         sections: dict[int, list[str]] = {}
         for pid, title in self.conn.execute(
                 "SELECT sp.paper_id, s.title FROM section_papers sp JOIN sections s "
-                "ON s.id = sp.section_id ORDER BY s.position"):
+                f"ON s.id = sp.section_id WHERE 1 {only('sp.paper_id')} ORDER BY s.position",
+                params):
             sections.setdefault(pid, []).append(title)
         rows = self.conn.execute(
             f"SELECT id, title, year, starred, decision, upvotes, trim(note) != '', "
-            f"{_HAS_CODE_SQL} FROM papers WHERE removed = 0 ORDER BY id")
+            f"{_HAS_CODE_SQL} FROM papers WHERE removed = 0 {only('id')} ORDER BY id", params)
         decisions = {d.value: d for d in Decision}
         return [Summary(pid, title, year, bool(star), decisions[dec], up, bool(note),
                         bool(code), tags.get(pid, []), sections.get(pid, []))
@@ -568,10 +586,28 @@ class Review:
             if row is None:
                 return None
             entry_id, at, label, ops = row
-            replay(conn, json.loads(ops), forward=forward)
+            ops = json.loads(ops)
+            replay(conn, ops, forward=forward)
             conn.execute("UPDATE history SET undone = ? WHERE id = ?",
                          (0 if forward else 1, entry_id))
-        return HistoryEntry(entry_id, at, label, not forward)
+        return HistoryEntry(entry_id, at, label, not forward, touched_papers(ops))
+
+
+def touched_papers(ops: list[dict]) -> set[int] | None:
+    """The papers a list of history operations changes (None: possibly all)."""
+    ids: set[int] = set()
+    for op in ops:
+        if op["k"] == "set":
+            ids.add(op["id"])
+        elif op["k"] == "row":
+            row = op["a"] or op["b"]
+            if "paper_id" in row:
+                ids.add(row["paper_id"])
+            elif op["t"] == "sections":
+                return None  # a section renamed or removed shows on all its papers
+        else:
+            return None
+    return ids
 
 
 def _check_is_review(path: Path) -> None:
