@@ -165,7 +165,7 @@ def store_papers(review: Review, papers: Sequence[Paper], files: Sequence[str],
         _insert_new(conn, plan.new, batch, taken, progress)
         if plan.new:
             changes.note_applied({"k": "batch", "n": batch})
-        _merge_existing(conn, changes, plan.into_existing, batch, taken, files)
+        _merge_existing(conn, changes, plan.into_existing, batch, taken)
         changes.label = f"import {names}: {len(plan.new)} new, {plan.merged} merged"
     return len(plan.new), plan.merged
 
@@ -204,11 +204,12 @@ def _insert_new(conn: sqlite3.Connection, papers: list[Paper], batch: int, taken
 
 
 def _merge_existing(conn: sqlite3.Connection, changes: Changes, into: dict[int, list[Paper]],
-                    batch: int, taken: set[str], files: Sequence[str]) -> None:
+                    batch: int, taken: set[str]) -> None:
     if not into:
         return
     known_sources: set[tuple[int, str, int]] = set()
-    for chunk in chunks(list(files)):
+    incoming_files = {s.file for papers in into.values() for p in papers for s in p.sources}
+    for chunk in chunks(sorted(incoming_files)):
         marks = ",".join("?" * len(chunk))
         known_sources.update(conn.execute(
             f"SELECT paper_id, file, line FROM sources WHERE file IN ({marks})", chunk))
