@@ -239,8 +239,9 @@ def _merge_existing(conn: sqlite3.Connection, changes: Changes, into: dict[int, 
         diff = [name for name in METADATA_FIELDS if before[name] != after[name]]
         if not diff:
             continue
-        old = {name: encode(name, before[name]) for name in diff}
-        new = {name: encode(name, after[name]) for name in diff}
+        # History keeps plain values; history._set_fields encodes them for SQLite.
+        old = {name: before[name] for name in diff}
+        new = {name: after[name] for name in diff}
         # Richer metadata may change the key a paper should have: only while the key has
         # never left the app.
         if not frozen.get(paper.id):

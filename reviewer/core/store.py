@@ -19,7 +19,7 @@ from typing import Any
 from . import schema
 from .citekeys import check_key
 from .errors import NotFound, ReviewError, UsageError
-from .history import Changes, encode, replay
+from .history import Changes, replay
 from .model import CODE_HOSTS, Decision, Paper, Source
 
 BUSY_TIMEOUT = 10.0
@@ -366,10 +366,9 @@ class Review:
     def _set_many(self, ids: Iterable[int], label: str, **values: Any) -> int:
         """Set the same fields on several papers; returns how many actually changed."""
         ids = list(dict.fromkeys(ids))
-        encoded = {name: encode(name, value) for name, value in values.items()}
         with self.change(label) as changes:
             current = self._fields(ids, tuple(values))
-            return sum(changes.set(pid, current[pid], encoded) for pid in ids)
+            return sum(changes.set(pid, current[pid], values) for pid in ids)
 
     def star(self, ids: Iterable[int], starred: bool = True) -> int:
         ids = list(ids)
