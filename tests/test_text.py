@@ -1,0 +1,70 @@
+"""Text clean-up: control characters, identifiers and links as dumps give them."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reviewer.core.text import (arxiv_id_from_doi, clean_text, ends_truncated, extract_links,
+                                normalize_arxiv_id, normalize_doi)
+
+
+def test_clean_text_drops_escapes_and_controls_but_keeps_markup_literally():
+    assert clean_text("\x1b[1;31mRed\x1b[0m title\x07\x00 [bold]x[/]\r\n next") == \
+        "Red title [bold]x[/] next"
+    assert clean_text("\x1b]8;;https://evil\x07link\x1b]8;;\x07") == "link"
+    assert clean_text("tabs\tand\u00a0nbsp   runs") == "tabs and nbsp runs"
+
+
+@given(st.text())
+def test_clean_text_never_leaves_control_characters(text):
+    cleaned = clean_text(text)
+    assert not any(ord(c) < 32 or 0x7f <= ord(c) <= 0x9f for c in cleaned)
+    assert cleaned == cleaned.strip()
+
+
+@pytest.mark.parametrize(("raw", "ident"), [
+    ("arXiv:2401.01234v2", "2401.01234"),
+    ("https://arxiv.org/abs/2401.01234", "2401.01234"),
+    ("https://arxiv.org/pdf/2310.12345v3.pdf", "2310.12345"),
+    ("cs/0112017", "cs/0112017"),
+    ("math.AG/0601001v1", "math.AG/0601001"),
+    ("arXiv preprint arXiv:1706.03762", "1706.03762"),
+    ("no id here 12.34", ""),
+])
+def test_arxiv_ids(raw: str, ident: str):
+    assert normalize_arxiv_id(raw) == ident
+
+
+def test_dois():
+    assert normalize_doi("https://doi.org/10.1038/S41467-024-44824-Z.") == "10.1038/s41467-024-44824-z"
+    assert normalize_doi("doi: 10.48550/arXiv.2304.12306") == "10.48550/arxiv.2304.12306"
+    assert arxiv_id_from_doi("10.48550/arxiv.2304.12306") == "2304.12306"
+    assert normalize_doi("not a doi") == ""
+
+
+@pytest.mark.parametrize(("abstract", "links"), [
+    # Real leftovers from the Hugging Face seeds.
+    ("Code is released on https://github.com/ZJUI-AI4H/Hulu-Med{https://github.com/ZJUI-AI4H/Hulu-Med}.",
+     ["https://github.com/ZJUI-AI4H/Hulu-Med"]),
+    ("is publicly available at blue{https://github.com/dong845/MCP-MedSAM}.}",
+     ["https://github.com/dong845/MCP-MedSAM"]),
+    ("available in this {https://github.com/ChengyinLee/MulModSeg_2024{link}}.",
+     ["https://github.com/ChengyinLee/MulModSeg_2024"]),
+    ("at http://tianrun-chen.github.io/xLSTM-UNet/{http://tianrun-chen.github.io/xLSTM-Unet/}",
+     ["http://tianrun-chen.github.io/xLSTM-UNet/"]),
+    ("evidence texts (https://doi.org/10.5281/zenodo.13308316).",
+     ["https://doi.org/10.5281/zenodo.13308316"]),
+    (r"\href{https://github.com/a/b}{code} and https://site.org/x_(y)",
+     ["https://github.com/a/b", "https://site.org/x_(y)"]),
+    ("Our project page is https://medrega.github.io.", ["https://medrega.github.io"]),
+    ("nothing here, http:// and https://x", []),
+])
+def test_links_from_abstracts(abstract: str, links: list[str]):
+    assert extract_links(abstract) == links
+
+
+def test_truncation_marks():
+    assert ends_truncated("cut here ...") and ends_truncated("cut here\u2026  ")
+    assert not ends_truncated("a full stop.")
