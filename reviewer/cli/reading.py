@@ -86,8 +86,10 @@ def cmd_import(ns: Namespace) -> int:
         report = import_files(review, ns.files, ns.format, ns.year)
         for f in report.files:
             say(f"{f.file}: {plural(f.found, 'paper')} ({f.label})")
-            for warning in f.warnings:
+            for warning in f.warnings[:MAX_SKIPPED_SHOWN]:
                 say(f"  warning: {warning}")
+            if len(f.warnings) > MAX_SKIPPED_SHOWN:
+                say(f"  ... and {len(f.warnings) - MAX_SKIPPED_SHOWN} more warnings")
             for skipped in f.skipped[:MAX_SKIPPED_SHOWN]:
                 say(f"  skipped {f.file}:{skipped.line}: {skipped.reason}")
             if len(f.skipped) > MAX_SKIPPED_SHOWN:

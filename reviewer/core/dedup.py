@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from .model import Paper
 from .names import surnames
@@ -82,7 +82,8 @@ class DuplicateIndex:
         self._by_arxiv: dict[str, Fingerprint] = {}
         self._by_doi: dict[str, Fingerprint] = {}
         self._by_title: dict[str, list[Fingerprint]] = {}
-        self._blocks: dict[str, list[Fingerprint]] = {}
+        # blocking key -> (fingerprints, their normalised titles), parallel lists
+        self._blocks: dict[str, tuple[list[Fingerprint], list[str]]] = {}
 
     def __len__(self) -> int:
         return sum(len(v) for v in self._by_title.values())
@@ -96,14 +97,19 @@ class DuplicateIndex:
         same.append(fp)
         if len(same) == 1 and len(fp.title_norm) >= FUZZY_MIN_LENGTH:
             for k in block_keys(fp.title_norm):
-                block = self._blocks.setdefault(k, [])
-                if len(block) < BLOCK_CAP:
-                    block.append(fp)
+                fps, titles = self._blocks.setdefault(k, ([], []))
+                if len(fps) < BLOCK_CAP:
+                    fps.append(fp)
+                    titles.append(fp.title_norm)
 
     def update(self, old: Fingerprint, new: Fingerprint) -> None:
         """Update a paper's fingerprint after a merge taught us more about it."""
         old.arxiv_id, old.doi = new.arxiv_id, new.doi
         old.surnames, old.year = new.surnames, new.year
+        if new.title_norm != old.title_norm:
+            # A richer title replaced the old one: both spellings now find the paper.
+            old.title_norm = new.title_norm
+            self._by_title.setdefault(new.title_norm, []).append(old)
         if old.arxiv_id:
             self._by_arxiv.setdefault(old.arxiv_id, old)
         if old.doi:
@@ -123,15 +129,19 @@ class DuplicateIndex:
                 return hit
         if len(fp.title_norm) < FUZZY_MIN_LENGTH:
             return None
-        best: Fingerprint | None = None
-        best_score = FUZZY_THRESHOLD
-        seen: set[int] = set()
+        # Score each block in one rapidfuzz call (C loop): blocks of popular words hold
+        # hundreds of titles.
+        scored: list[tuple[float, Fingerprint]] = []
         for k in block_keys(fp.title_norm):
-            for cand in self._blocks.get(k, ()):
-                if cand.key in seen:
-                    continue
-                seen.add(cand.key)
-                score = fuzz.ratio(fp.title_norm, cand.title_norm, score_cutoff=best_score)
-                if score >= best_score and compatible(cand, fp):
-                    best, best_score = cand, score
-        return best
+            block = self._blocks.get(k)
+            if block is None:
+                continue
+            fps, titles = block
+            for _, score, index in process.extract(fp.title_norm, titles, scorer=fuzz.ratio,
+                                                   score_cutoff=FUZZY_THRESHOLD, limit=None):
+                scored.append((score, fps[index]))
+        scored.sort(key=lambda pair: -pair[0])
+        for _, cand in scored:
+            if compatible(cand, fp):
+                return cand
+        return None

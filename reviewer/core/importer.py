@@ -70,14 +70,15 @@ def read_files(files: Sequence[str | Path], fmt: str | None = None, year: int | 
             label = FORMATS.get(fmt or "", "any known format")
             raise InputError(name, f"cannot be read as {label} ({type(exc).__name__}: "
                                    f"{exc})") from exc
-        del decoded
+        warnings = decoded.warnings + result.warnings
+        del decoded  # the text of a big dump is no longer needed
         if not result.papers:
             first = result.skipped[0] if result.skipped else None
             why = f"; line {first.line}: {first.reason}" if first else ""
             raise InputError(name, f"no papers found in this {FORMATS[used]}{why}",
                              first.line if first else None)
         reports.append(FileReport(name, path, used, len(result.papers), result.skipped,
-                                  result.warnings))
+                                  warnings))
         papers.extend(result.papers)
     if progress:
         progress("parse", len(files), len(files))
@@ -120,6 +121,7 @@ class Plan:
     """What an import will do: papers to add, and records to fold into stored papers."""
 
     new: list[Paper] = field(default_factory=list)
+    fingerprints: list[Fingerprint] = field(default_factory=list)  # of ``new``, in order
     into_existing: dict[int, list[Paper]] = field(default_factory=dict)
     merged: int = 0
 
@@ -135,15 +137,18 @@ def plan_import(index: DuplicateIndex, papers: Sequence[Paper],
         hit = index.find(fp)
         if hit is None:
             plan.new.append(paper)
+            plan.fingerprints.append(fp)
             fp.key = -len(plan.new)  # provisional keys are negative
             index.add(fp)
             continue
         plan.merged += 1
         if hit.key < 0:
             base = plan.new[-hit.key - 1]
-            apply_fields(base, merged_fields(base, paper))
+            changes = merged_fields(base, paper)
+            apply_fields(base, changes)
             base.sources.extend(paper.sources)
-            index.update(hit, Fingerprint.of(hit.key, base))
+            if changes:
+                index.update(hit, Fingerprint.of(hit.key, base))
         else:
             plan.into_existing.setdefault(hit.key, []).append(paper)
     if progress:
@@ -162,7 +167,7 @@ def store_papers(review: Review, papers: Sequence[Paper], files: Sequence[str],
             "INSERT INTO batches (at, files, new, merged) VALUES (?, ?, ?, ?)",
             (schema.now(), json.dumps(list(files)), len(plan.new), plan.merged)).lastrowid
         taken = {key for (key,) in conn.execute("SELECT citekey FROM papers")}
-        _insert_new(conn, plan.new, batch, taken, progress)
+        _insert_new(conn, plan, batch, taken, progress)
         if plan.new:
             changes.note_applied({"k": "batch", "n": batch})
         _merge_existing(conn, changes, plan.into_existing, batch, taken)
@@ -170,18 +175,18 @@ def store_papers(review: Review, papers: Sequence[Paper], files: Sequence[str],
     return len(plan.new), plan.merged
 
 
-def _insert_new(conn: sqlite3.Connection, papers: list[Paper], batch: int, taken: set[str],
+def _insert_new(conn: sqlite3.Connection, plan: Plan, batch: int, taken: set[str],
                 progress: Progress | None) -> None:
+    papers = plan.new
     first_id = (conn.execute("SELECT max(id) FROM papers").fetchone()[0] or 0) + 1
     rows, sources = [], []
-    for offset, p in enumerate(papers):
+    for offset, (p, fp) in enumerate(zip(papers, plan.fingerprints)):
         pid = first_id + offset
         p.id = pid
         if p.authors and p.author_count is None:
             p.author_count = len(p.authors)
         p.citekey = make_key(p, taken)
         taken.add(p.citekey)
-        fp = Fingerprint.of(pid, p)
         rows.append((
             pid, p.title, fp.title_norm, p.abstract, int(p.abstract_truncated),
             encode("authors", p.authors), " ".join(sorted(fp.surnames)), p.author_count,

@@ -1,16 +1,301 @@
-"""Placeholder: the bibtex parser is being written (see issue 2)."""
+"""BibTeX files, read with bibtexparser 2.x.
+
+bibtexparser splits the file, resolves ``@string`` macros and removes the outer braces;
+its name splitting keeps particles and "Jr" parts; its LaTeX decoder (pylatexenc) turns
+``M{\\"u}ller`` into Müller. Decoding is the slow part, so only values that hold a
+backslash go through it; values that merely protect capitals with braces lose the braces.
+"""
 
 from __future__ import annotations
 
+import logging
+import re
+
+from ..model import Paper, Source
+from ..text import (arxiv_id_from_doi, arxiv_id_from_url, clean_text, extract_links,
+                    normalize_arxiv_id, normalize_doi)
 from .base import ParseContext, ParseResult
 
 NAME = "bibtex"
-LABEL = "bibtex"
+LABEL = "BibTeX file"
+
+_ENTRY_START = re.compile(r"^\s*@\s*[A-Za-z]+\s*[{(]", re.M)
+_NOT_ENTRIES = frozenset({"string", "comment", "preamble"})
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|2[0-2]\d\d)(?!\d)")
+# Fields carried to the export as they are (after decoding), besides the ones Paper models.
+EXTRA_FIELDS = ("volume", "number", "pages", "publisher", "editor", "series", "address",
+                "edition", "organization", "institution", "school", "howpublished", "isbn",
+                "issn", "chapter", "type", "note")
+# Fields the paper shows as text: decoded from LaTeX.
+_TEXT_FIELDS = ("title", "journal", "journaltitle", "booktitle", "abstract", "keywords",
+                *EXTRA_FIELDS)
 
 
 def detect(sample: str) -> float:
-    return 0.0
+    entries = [m.group(0) for m in _ENTRY_START.finditer(sample)]
+    real = [e for e in entries if re.sub(r"[\s@{(]", "", e).lower() not in _NOT_ENTRIES]
+    if not real:
+        return 0.0
+    has_fields = re.search(r"^\s*[A-Za-z][\w-]*\s*=\s*[{\"\d\w]", sample, re.M) is not None
+    return 0.95 if has_fields else 0.6
 
 
 def parse(text: str, ctx: ParseContext) -> ParseResult:
-    raise NotImplementedError("bibtex parser not written yet")
+    import bibtexparser
+    from bibtexparser.model import DuplicateBlockKeyBlock
+
+    result = ParseResult()
+    _quiet(logging.getLogger("bibtexparser"))
+    library = bibtexparser.parse_string(text)
+
+    entries = list(library.entries)
+    for block in library.failed_blocks:
+        line = (block.start_line or 0) + 1
+        if isinstance(block, DuplicateBlockKeyBlock) and block.ignore_error_block is not None:
+            # The same key twice in one file is a slip of the file's author, not a reason
+            # to lose a paper: import it (dedup merges it if it really is the same paper).
+            entries.append(block.ignore_error_block)
+            result.warnings.append(f"{ctx.file}:{line}: duplicate entry key {block.key!r}")
+            continue
+        error = block.error
+        message = getattr(error, "abort_reason", None) or str(error).strip()
+        reason = " ".join(message.split()) if message else type(error).__name__
+        result.skip(line, f"unreadable BibTeX block ({reason})")
+
+    macros = {k.lower(): s.value for k, s in library.strings_dict.items()}
+    by_key = {e.key: e for e in library.entries}
+    decoder = _Decoder()
+    entries.sort(key=lambda e: e.start_line or 0)
+    for entry in entries:
+        line = (entry.start_line or 0) + 1
+        fields = {k.lower(): _concatenate(v, macros) for k, v in entry.items()
+                  if k not in ("ENTRYTYPE", "ID") and isinstance(v, str)}
+        _inherit(fields, by_key)
+        if not clean_text(_strip_braces(fields.get("title", ""))):
+            # Reference managers keep such entries (name lists, cross-referenced parts):
+            # so do we, under a title that says what is missing.
+            fields["title"] = f"Untitled ({entry.key})"
+            result.warnings.append(f"{ctx.file}:{line}: entry {entry.key!r} has no title; "
+                                   f"imported as {fields['title']!r}")
+        try:
+            paper = _paper(entry.entry_type.lower(), fields, decoder)
+        except Exception as exc:  # one odd entry must not cost the rest of the file
+            result.skip(line, f"entry {entry.key!r} could not be read ({exc})")
+            continue
+        paper.sources = [Source(ctx.file, line, NAME)]
+        result.papers.append(paper)
+    return result
+
+
+_CONCAT_PART = re.compile(r'\s*(\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}|"[^"]*"|[^\s#"{}]+)\s*(#|$)')
+
+
+def _concatenate(value: str, macros: dict[str, str]) -> str:
+    """Resolve BibTeX's ``#`` concatenation (``neurips # " 30"``), which bibtexparser
+    leaves as written; bibtexparser has already resolved values that are a lone macro."""
+    if "#" not in value or not re.match(r'\s*[\w"{]', value):
+        return value
+    parts, position = [], 0
+    while position < len(value):
+        match = _CONCAT_PART.match(value, position)
+        if match is None or match.end() == position:
+            return value  # not a concatenation after all (a '#' inside plain text)
+        token = match.group(1)
+        if token[0] in '{"':
+            parts.append(token[1:-1])
+        elif token.isdigit():
+            parts.append(token)
+        elif token.lower() in macros:
+            parts.append(macros[token.lower()])
+        elif token.lower()[:3] in _MONTHS and len(token) == 3:
+            parts.append(token)
+        else:
+            return value
+        position = match.end()
+        if match.group(2) == "":
+            break
+    return "".join(parts)
+
+
+def _quiet(logger: logging.Logger) -> None:
+    # bibtexparser logs every broken block as a warning; we report them ourselves.
+    logger.setLevel(logging.CRITICAL)
+
+
+def _inherit(fields: dict[str, str], by_key: dict) -> None:
+    """Fill missing fields from the crossref'd parent, as BibTeX and biber do."""
+    parent_key = fields.get("crossref", "").strip()
+    parent = by_key.get(parent_key)
+    if parent is None:
+        return
+    for key, value in parent.items():
+        key = key.lower()
+        if key in ("ENTRYTYPE", "ID", "entrytype", "id", "crossref") or not isinstance(value, str):
+            continue
+        if key == "title":
+            fields.setdefault("booktitle", value)
+        else:
+            fields.setdefault(key, value)
+
+
+_BARE_SPECIAL = re.compile(r"(?<!\\)([&%])")
+
+
+class _Decoder:
+    """LaTeX to Unicode through bibtexparser's own middleware, loaded on first use."""
+
+    def __init__(self) -> None:
+        self._middleware = None
+
+    def __call__(self, value: str) -> str:
+        if "\\" not in value and "$" not in value:
+            return _strip_braces(value)
+        try:
+            if self._middleware is None:
+                from bibtexparser.middlewares import LatexDecodingMiddleware
+                self._middleware = LatexDecodingMiddleware(keep_math_mode=True)
+            # The middleware's per-string step, so that only the values that need it pay
+            # for pylatexenc (running the middleware decodes every field of every entry).
+            # A bare & or % in a .bib value is the author's literal character, not LaTeX's
+            # alignment tab or comment: keep it.
+            value = _BARE_SPECIAL.sub(r"\\\1", value)
+            decoded, error = self._middleware._transform_python_value_string(value)
+        except Exception:
+            return _strip_braces(value)
+        return _strip_braces(value) if error else decoded
+
+
+def _strip_braces(value: str) -> str:
+    return value.replace("{", "").replace("}", "")
+
+
+def _names(raw: str, decode: _Decoder) -> list[str]:
+    from bibtexparser.middlewares.names import (parse_single_name_into_parts,
+                                                split_multiple_persons_names)
+
+    names = []
+    for person in split_multiple_persons_names(raw):
+        person = person.strip()
+        if not person:
+            continue
+        if person.lower() == "others":
+            names.append("others")
+            continue
+        simple = _simple_name(person)
+        if simple:
+            names.append(simple)
+            continue
+        try:
+            parts = parse_single_name_into_parts(person, strict=False)
+        except Exception:
+            names.append(clean_text(decode(person)))
+            continue
+        last = " ".join(parts.von + parts.last)
+        pieces = [last] + ([" ".join(parts.jr)] if parts.jr else []) + (
+            [" ".join(parts.first)] if parts.first else [])
+        name = clean_text(decode(", ".join(pieces))) if parts.first or parts.jr else \
+            clean_text(decode(last))
+        if name:
+            names.append(name)
+    return names
+
+
+_PLAIN_NAME = re.compile(r"^[A-Z][^\s,{}\\]*(?: [A-Z][^\s,{}\\]*)*$")
+
+
+def _simple_name(person: str) -> str:
+    """'Smith, Ada' needs no BibTeX name parsing: no braces, no particle, no Jr part.
+
+    Most names in real files look like this, and skipping the general parser for them
+    halves the time spent on names; everything else goes through bibtexparser.
+    """
+    last, comma, first = person.partition(",")
+    if not comma or "," in first:
+        return ""
+    last, first = last.strip(), first.strip()
+    if _PLAIN_NAME.match(last) and (not first or _PLAIN_NAME.match(first)):
+        return f"{last}, {first}" if first else last
+    return ""
+
+
+def _month(value: str) -> int | None:
+    value = value.strip().lower().rstrip(".")
+    if value.isdigit():
+        number = int(value)
+        return number if 1 <= number <= 12 else None
+    return _MONTHS.index(value[:3]) + 1 if value[:3] in _MONTHS else None
+
+
+def _date(fields: dict[str, str]) -> tuple[int | None, int | None, int | None]:
+    """Year, month and day from year/month/day or from a biblatex date (2020-05-01)."""
+    year = month = day = None
+    date = fields.get("date", "")
+    match = re.match(r"\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", date)
+    if match:
+        year = int(match.group(1))
+        month = int(match.group(2)) if match.group(2) else None
+        day = int(match.group(3)) if match.group(3) else None
+    found = _YEAR.search(fields.get("year", ""))
+    if found:
+        year = int(found.group(1))
+    if fields.get("month"):
+        month = _month(fields["month"]) or month
+    if fields.get("day", "").strip().isdigit():
+        day = int(fields["day"].strip())
+    if month is not None and not 1 <= month <= 12:
+        month = None
+    if day is not None and (month is None or not 1 <= day <= 31):
+        day = None
+    return year, month, day
+
+
+def _arxiv_id(fields: dict[str, str], doi: str) -> str:
+    eprint = fields.get("eprint", "")
+    kind = (fields.get("archiveprefix") or fields.get("eprinttype") or "").strip().lower()
+    if eprint and kind in ("arxiv", ""):
+        found = normalize_arxiv_id(eprint)
+        if found:
+            return found
+    for candidate in (arxiv_id_from_doi(doi), arxiv_id_from_url(fields.get("url", ""))):
+        if candidate:
+            return candidate
+    for key in ("journal", "journaltitle", "note", "howpublished"):
+        text = fields.get(key, "")
+        if "arxiv" in text.lower():
+            found = normalize_arxiv_id(text)
+            if found:
+                return found
+    return ""
+
+
+def _paper(entry_type: str, fields: dict[str, str], decode: _Decoder) -> Paper:
+    text = {k: clean_text(decode(fields[k])) for k in _TEXT_FIELDS if fields.get(k)}
+    doi = normalize_doi(fields.get("doi", ""))
+    arxiv_id = _arxiv_id(fields, doi)
+    if doi.startswith("10.48550/"):
+        doi = ""  # the arXiv DOI is derived from the id; keep the field for publisher DOIs
+    year, month, day = _date(fields)
+    authors = _names(fields["author"], decode) if fields.get("author") else []
+    keywords = [k.strip() for k in re.split(r"[;,]", text.get("keywords", "")) if k.strip()]
+    abstract = text.get("abstract", "")
+    url = fields.get("url", "").strip()
+    primary = fields.get("primaryclass", "").strip()
+    return Paper(
+        # LaTeX that decodes to nothing (\relax) still leaves the paper a title.
+        title=text.get("title") or clean_text(_strip_braces(fields["title"])) or "Untitled",
+        abstract=abstract,
+        authors=authors,
+        # "and others" leaves the real number unknown.
+        author_count=None if "others" in authors else (len(authors) or None),
+        year=year, month=month, day=day,
+        arxiv_id=arxiv_id,
+        doi=doi,
+        url=url,
+        links=extract_links(abstract),
+        venue=text.get("journal") or text.get("journaltitle") or text.get("booktitle", ""),
+        entry_type=entry_type,
+        keywords=keywords,
+        primary_class=primary,
+        extra={k: text[k] for k in EXTRA_FIELDS if text.get(k)},
+    )
