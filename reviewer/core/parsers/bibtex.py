@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 
+from ..latex import decode_latex, strip_braces
 from ..model import Paper, Source
 from ..text import (arxiv_id_from_doi, arxiv_id_from_url, clean_text, extract_links,
                     normalize_arxiv_id, normalize_doi)
@@ -65,21 +66,20 @@ def parse(text: str, ctx: ParseContext) -> ParseResult:
 
     macros = {k.lower(): s.value for k, s in library.strings_dict.items()}
     by_key = {e.key: e for e in library.entries}
-    decoder = _Decoder()
     entries.sort(key=lambda e: e.start_line or 0)
     for entry in entries:
         line = (entry.start_line or 0) + 1
         fields = {k.lower(): _concatenate(v, macros) for k, v in entry.items()
                   if k not in ("ENTRYTYPE", "ID") and isinstance(v, str)}
         _inherit(fields, by_key)
-        if not clean_text(_strip_braces(fields.get("title", ""))):
+        if not clean_text(strip_braces(fields.get("title", ""))):
             # Reference managers keep such entries (name lists, cross-referenced parts):
             # so do we, under a title that says what is missing.
             fields["title"] = f"Untitled ({entry.key})"
             result.warnings.append(f"{ctx.file}:{line}: entry {entry.key!r} has no title; "
                                    f"imported as {fields['title']!r}")
         try:
-            paper = _paper(entry.entry_type.lower(), fields, decoder)
+            paper = _paper(entry.entry_type.lower(), fields)
         except Exception as exc:  # one odd entry must not cost the rest of the file
             result.skip(line, f"entry {entry.key!r} could not be read ({exc})")
             continue
@@ -139,38 +139,7 @@ def _inherit(fields: dict[str, str], by_key: dict) -> None:
             fields.setdefault(key, value)
 
 
-_BARE_SPECIAL = re.compile(r"(?<!\\)([&%])")
-
-
-class _Decoder:
-    """LaTeX to Unicode through bibtexparser's own middleware, loaded on first use."""
-
-    def __init__(self) -> None:
-        self._middleware = None
-
-    def __call__(self, value: str) -> str:
-        if "\\" not in value and "$" not in value:
-            return _strip_braces(value)
-        try:
-            if self._middleware is None:
-                from bibtexparser.middlewares import LatexDecodingMiddleware
-                self._middleware = LatexDecodingMiddleware(keep_math_mode=True)
-            # The middleware's per-string step, so that only the values that need it pay
-            # for pylatexenc (running the middleware decodes every field of every entry).
-            # A bare & or % in a .bib value is the author's literal character, not LaTeX's
-            # alignment tab or comment: keep it.
-            value = _BARE_SPECIAL.sub(r"\\\1", value)
-            decoded, error = self._middleware._transform_python_value_string(value)
-        except Exception:
-            return _strip_braces(value)
-        return _strip_braces(value) if error else decoded
-
-
-def _strip_braces(value: str) -> str:
-    return value.replace("{", "").replace("}", "")
-
-
-def _names(raw: str, decode: _Decoder) -> list[str]:
+def _names(raw: str) -> list[str]:
     from bibtexparser.middlewares.names import (parse_single_name_into_parts,
                                                 split_multiple_persons_names)
 
@@ -189,13 +158,13 @@ def _names(raw: str, decode: _Decoder) -> list[str]:
         try:
             parts = parse_single_name_into_parts(person, strict=False)
         except Exception:
-            names.append(clean_text(decode(person)))
+            names.append(clean_text(decode_latex(person)))
             continue
         last = " ".join(parts.von + parts.last)
         pieces = [last] + ([" ".join(parts.jr)] if parts.jr else []) + (
             [" ".join(parts.first)] if parts.first else [])
-        name = clean_text(decode(", ".join(pieces))) if parts.first or parts.jr else \
-            clean_text(decode(last))
+        name = clean_text(decode_latex(", ".join(pieces))) if parts.first or parts.jr else \
+            clean_text(decode_latex(last))
         if name:
             names.append(name)
     return names
@@ -269,21 +238,21 @@ def _arxiv_id(fields: dict[str, str], doi: str) -> str:
     return ""
 
 
-def _paper(entry_type: str, fields: dict[str, str], decode: _Decoder) -> Paper:
-    text = {k: clean_text(decode(fields[k])) for k in _TEXT_FIELDS if fields.get(k)}
+def _paper(entry_type: str, fields: dict[str, str]) -> Paper:
+    text = {k: clean_text(decode_latex(fields[k])) for k in _TEXT_FIELDS if fields.get(k)}
     doi = normalize_doi(fields.get("doi", ""))
     arxiv_id = _arxiv_id(fields, doi)
     if doi.startswith("10.48550/"):
         doi = ""  # the arXiv DOI is derived from the id; keep the field for publisher DOIs
     year, month, day = _date(fields)
-    authors = _names(fields["author"], decode) if fields.get("author") else []
+    authors = _names(fields["author"]) if fields.get("author") else []
     keywords = [k.strip() for k in re.split(r"[;,]", text.get("keywords", "")) if k.strip()]
     abstract = text.get("abstract", "")
     url = fields.get("url", "").strip()
     primary = fields.get("primaryclass", "").strip()
     return Paper(
         # LaTeX that decodes to nothing (\relax) still leaves the paper a title.
-        title=text.get("title") or clean_text(_strip_braces(fields["title"])) or "Untitled",
+        title=text.get("title") or clean_text(strip_braces(fields["title"])) or "Untitled",
         abstract=abstract,
         authors=authors,
         # "and others" leaves the real number unknown.
