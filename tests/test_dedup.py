@@ -65,6 +65,14 @@ def test_unrelated_or_merely_similar_titles_do_not_match():
     assert match(index, Paper("Something else entirely about proteins")) is None
 
 
+def test_titles_that_differ_in_a_number_are_different_papers():
+    index = index_of(Paper("Scaling Laws for Medical Segmentation, Part 1"),
+                     Paper("YOLOv5 for Real-Time Polyp Detection in Colonoscopy Videos"))
+    assert match(index, Paper("Scaling Laws for Medical Segmentation, Part 2")) is None
+    assert match(index, Paper("YOLOv7 for Real-Time Polyp Detection in Colonoscopy Videos")) is None
+    assert match(index, Paper("YOLOv5 for Real Time Polyp Detection in Colonoscopy Video")) == 2
+
+
 def test_short_titles_must_match_exactly():
     index = index_of(Paper("SAM 2"))
     assert match(index, Paper("SAM 3")) is None

@@ -1,10 +1,103 @@
-"""``reviewer export ...`` (being written: see issue 4)."""
+"""``reviewer export bibtex|markdown OUT``: the selected papers as BibTeX or a survey skeleton."""
 
 from __future__ import annotations
 
 import argparse
+from argparse import Namespace
+from pathlib import Path
+
+from ..core.errors import UsageError
+from ..core.model import Decision
+from .common import open_review, plural, say
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    sub.add_parser("export", parents=[common], help="export BibTeX or a Markdown survey "
-                   "skeleton (not written yet)")
+    export = sub.add_parser("export", parents=[common], help="export BibTeX or a Markdown "
+                            "survey skeleton", description="By default the included and the "
+                            "starred papers; selection options combine.")
+    kinds = export.add_subparsers(dest="kind", metavar="FORMAT", required=True)
+
+    selection = argparse.ArgumentParser(add_help=False)
+    group = selection.add_argument_group("selection (default: included or starred papers)")
+    group.add_argument("--decision", "-d", type=_decision, metavar="D")
+    group.add_argument("--starred", action="store_true")
+    group.add_argument("--tag", "-t", action="append", default=[], metavar="T")
+    group.add_argument("--section", "-s", metavar="S")
+    group.add_argument("--all", action="store_true", dest="everything", help="every paper")
+
+    p = kinds.add_parser("bibtex", parents=[common, selection], help="write a .bib file")
+    p.add_argument("out", metavar="OUT.bib")
+    p.set_defaults(handler=cmd_bibtex)
+
+    p = kinds.add_parser("markdown", parents=[common, selection],
+                         help="write a Markdown survey skeleton for pandoc --citeproc")
+    p.add_argument("out", metavar="OUT.md")
+    p.add_argument("--bib", metavar="REFS.bib", help="also write the .bib the skeleton cites "
+                   "(default: OUT.bib beside OUT.md)")
+    p.add_argument("--title", help="document title")
+    p.set_defaults(handler=cmd_markdown)
+
+
+def _decision(text: str) -> Decision:
+    try:
+        return Decision.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _selection(ns: Namespace):
+    from ..core.export.selection import Selection
+    return Selection(ns.decision, ns.starred, tuple(ns.tag), ns.section, ns.everything)
+
+
+def _write_bib(review, papers, out: str) -> None:
+    from ..core.export.bibtex import to_bibtex
+    from ..core.export.files import write_atomically
+
+    _check_writable(out)
+    write_atomically(out, to_bibtex(papers))
+    review.freeze_citekeys([p.id for p in papers])  # they have left the app
+
+
+def _check_writable(out: str) -> None:
+    folder = Path(out).expanduser().resolve().parent
+    if not folder.is_dir():
+        raise UsageError(f"{out}: no such directory {str(folder)!r}")
+    if Path(out).is_dir():
+        raise UsageError(f"{out}: is a directory")
+
+
+def cmd_bibtex(ns: Namespace) -> int:
+    with open_review(ns) as review:
+        selection = _selection(ns)
+        papers = selection.papers(review)
+        try:
+            _write_bib(review, papers, ns.out)
+        except OSError as exc:
+            raise UsageError(f"{ns.out}: cannot write ({exc.strerror or exc})") from None
+        say(f"wrote {plural(len(papers), 'entry')} ({selection.describe()}) to {ns.out}")
+    return 0
+
+
+def cmd_markdown(ns: Namespace) -> int:
+    from ..core.export.files import write_atomically
+    from ..core.export.markdown import relative_bib, skeleton
+
+    bib = ns.bib or str(Path(ns.out).with_suffix(".bib"))
+    if Path(bib).resolve() == Path(ns.out).resolve():
+        raise UsageError("the skeleton and its .bib need different file names")
+    with open_review(ns) as review:
+        selection = _selection(ns)
+        papers = selection.papers(review)
+        _check_writable(ns.out)
+        try:
+            _write_bib(review, papers, bib)
+            text = skeleton(review, papers, relative_bib(ns.out, bib), ns.title,
+                            selection.describe())
+            write_atomically(ns.out, text)
+        except OSError as exc:
+            raise UsageError(f"cannot write the export ({exc.strerror or exc})") from None
+        say(f"wrote the skeleton citing {plural(len(papers), 'paper')} "
+            f"({selection.describe()}) to {ns.out}, and its references to {bib}")
+        say(f"render it with: pandoc {ns.out} --citeproc -o survey.html")
+    return 0

@@ -52,6 +52,16 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("ids", nargs="+", metavar="ID")
     p.set_defaults(handler=cmd_unassign)
 
+    p = actions.add_parser("from-tags", parents=[common],
+                           help="one section per tag (or per chosen tag), filled with its papers")
+    p.add_argument("tags", nargs="*", metavar="TAG")
+    p.set_defaults(handler=cmd_from_tags)
+
+    p = actions.add_parser("coverage", parents=[common],
+                           help="papers per section, and what no section holds yet")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_coverage)
+
     p = actions.add_parser("order", parents=[common],
                            help="move a paper to position N within a section")
     p.add_argument("title", metavar="SECTION")
@@ -138,3 +148,39 @@ def cmd_order(ns: Namespace) -> int:
         review.move_in_section(ns.title, pid, ns.position)
         say(f"#{pid} moved to position {ns.position} in {ns.title!r}")
     return 0
+
+
+def cmd_from_tags(ns: Namespace) -> int:
+    from ..core.outline import sections_from_tags
+
+    with open_review(ns) as review:
+        titles = sections_from_tags(review, ns.tags or None)
+        for title in titles:
+            section = review.section(title)
+            say(f"{section.position}. {section.title} ({plural(len(section.paper_ids), 'paper')})")
+    return 0
+
+
+def cmd_coverage(ns: Namespace) -> int:
+    from ..core.outline import THIN_SECTION, coverage
+
+    with open_review(ns) as review:
+        cov = coverage(review)
+        if ns.json:
+            print_json({"sections": [{"title": t, "papers": n} for t, n in cov.per_section],
+                        "included_in_no_section": cov.unplaced_included,
+                        "starred_in_no_section": cov.unplaced_starred,
+                        "thin_sections": cov.thin_sections})
+            return 0
+        for title, count in cov.per_section:
+            thin = f"  (fewer than {THIN_SECTION})" if title in cov.thin_sections else ""
+            say(f"{count:>5}  {title}{thin}")
+        if not cov.per_section:
+            say("No sections yet.")
+        say(f"Included papers in no section: {_ids(cov.unplaced_included)}")
+        say(f"Starred papers in no section:  {_ids(cov.unplaced_starred)}")
+    return 0
+
+
+def _ids(ids: list[int]) -> str:
+    return ", ".join(f"#{i}" for i in ids) if ids else "none"

@@ -11,11 +11,13 @@ Segmentation" and "MSVM-UNet: Multi-Scale Vision Mamba UNet ...") score 88.9 wit
 ``fuzz.ratio`` on normalised titles, while one changed letter, a dropped article or
 changed punctuation in a 40+ character title scores 95 or more. 93 sits between the two.
 Titles shorter than ``FUZZY_MIN_LENGTH`` are matched exactly only: one letter is a big
-change in "SAM 2" and a small one in a sentence.
+change in "SAM 2" and a small one in a sentence. A fuzzy match also needs the same numbers
+in both titles ("Part 1" and "Part 2", "YOLOv5" and "YOLOv7" are different papers).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -29,6 +31,7 @@ FUZZY_MIN_LENGTH = 24
 # Popular blocking keys ("a survey", "large language") stop discriminating; capping them
 # keeps each lookup cheap, and the other two keys of a title still find its duplicates.
 BLOCK_CAP = 256
+_NUMBERS = re.compile(r"\d+")
 
 
 @dataclass(slots=True)
@@ -141,7 +144,9 @@ class DuplicateIndex:
                                                    score_cutoff=FUZZY_THRESHOLD, limit=None):
                 scored.append((score, fps[index]))
         scored.sort(key=lambda pair: -pair[0])
+        numbers = _NUMBERS.findall(fp.title_norm)
         for _, cand in scored:
-            if compatible(cand, fp):
+            # "Part 1" and "Part 2", "YOLOv5" and "YOLOv7": one character apart, two papers.
+            if _NUMBERS.findall(cand.title_norm) == numbers and compatible(cand, fp):
                 return cand
         return None

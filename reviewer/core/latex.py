@@ -22,6 +22,11 @@ def decode_latex(value: str) -> str:
     global _middleware
     if "\\" not in value and "$" not in value:
         return strip_braces(value)
+    # pylatexenc does not know the brace macros, the only way BibTeX takes an unbalanced
+    # brace (it counts \{ too); it knows \{ and \}.
+    value = value.replace("\\textbraceleft{}", "\\{").replace("\\textbraceright{}", "\\}")
+    # ...and renders \textasciicircum as a modifier letter, not the ^ LaTeX prints.
+    value = value.replace("\\textasciicircum{}", "^")
     try:
         if _middleware is None:
             from bibtexparser.middlewares import LatexDecodingMiddleware

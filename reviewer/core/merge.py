@@ -69,11 +69,13 @@ def _richer_abstract(base: Paper, other: Paper) -> bool:
     return len(other.abstract) > len(base.abstract)
 
 
-def _precision(paper: Paper) -> tuple[int, int]:
-    """How much a date says: a stated year beats an inferred one, then month and day."""
+def _precision(paper: Paper) -> tuple[int, int, int]:
+    """How much a date says: a stated year beats an inferred one; the date of a published
+    record (one with a venue) beats a preprint's; then month and day."""
     if paper.year is None:
-        return (0, 0)
-    return (1 if paper.year_inferred else 2, (paper.month is not None) + (paper.day is not None))
+        return (0, 0, 0)
+    return (1 if paper.year_inferred else 2, 1 if paper.venue else 0,
+            (paper.month is not None) + (paper.day is not None))
 
 
 def _richer_date(base: Paper, other: Paper) -> dict[str, Any]:

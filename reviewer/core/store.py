@@ -625,18 +625,21 @@ def _check_is_review(path: Path) -> None:
     if not header.startswith(SQLITE_HEADER) or len(header) < 100:
         raise ReviewError(f"{path}: not a reviewer review (not an SQLite database); "
                           "left untouched")
-    application_id = int.from_bytes(header[68:72], "big")
-    if application_id == schema.APPLICATION_ID:
+    if int.from_bytes(header[68:72], "big") == schema.APPLICATION_ID:
         return
+    # The header may be stale: a new review's first pages can still sit in its WAL file.
+    # Ask SQLite, read-only, which sees through the WAL.
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                               timeout=BUSY_TIMEOUT)
         try:
+            application_id = conn.execute("PRAGMA application_id").fetchone()[0]
             tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
         raise ReviewError(f"{path}: review file is damaged ({exc}); left untouched") from None
-    if tables:
+    if application_id != schema.APPLICATION_ID and tables:
         raise ReviewError(f"{path}: an SQLite database of another program, not a reviewer "
                           "review; left untouched")
 

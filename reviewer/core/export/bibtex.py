@@ -1,0 +1,185 @@
+"""BibTeX export, valid for bibtex, biber and pandoc.
+
+Entries are bibtexparser ``Entry``/``Field`` objects written by bibtexparser's writer
+(with its default unparse stack, which encloses values in braces). The writer writes
+values verbatim and its LaTeX-encoding middleware would turn Unicode into LaTeX macros,
+which we do not want (the file is UTF-8 and biber and pandoc read it as such), so the
+escaping below is ours:
+
+* text fields escape ``\\ { } % & $ # _ ~ ^``; LaTeX already in the source (``\\&``,
+  ``$\\alpha$``) is kept as it is. Braces become ``\\textbraceleft{}``: BibTeX counts
+  braces even when they are escaped, so ``\\{`` would unbalance the field;
+* in titles, acronyms and mixed-case words are braced one by one (``{CLIP}``,
+  ``{LoRA}``) so styles that lowercase titles keep them; never the whole title;
+* ``url``, ``doi`` and ``eprint`` are not escaped (only braces are percent-encoded).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Paper
+from ..text import clean_text
+
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+SPECIAL = {
+    "\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}",
+    "%": r"\%", "&": r"\&", "$": r"\$", "#": r"\#", "_": r"\_",
+    "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+}
+# LaTeX the source already holds: escaped specials, and math with LaTeX in it.
+_KEEP = re.compile(r"\\[&%$#_]|\$[^$\n]*[\\^_][^$\n]*\$")
+_SPECIALS = re.compile(r"[\\{}%&$#_~^]")
+_WORD = re.compile(r"\S+")
+# A word's leading and trailing punctuation stays outside its protective braces.
+_PUNCT_EDGES = re.compile(r"^([^\w]*)(.*?)([^\w]*)$", re.S)
+# Fields of Paper.extra that BibTeX knows, in the order they are written.
+EXTRA_ORDER = ("editor", "volume", "number", "pages", "series", "edition", "chapter",
+               "publisher", "organization", "institution", "school", "address",
+               "howpublished", "isbn", "issn", "type")
+KNOWN_TYPES = frozenset({"article", "book", "booklet", "inbook", "incollection",
+                         "inproceedings", "conference", "manual", "mastersthesis", "misc",
+                         "phdthesis", "proceedings", "techreport", "unpublished", "online",
+                         "report", "thesis"})
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for char in text:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _escape_plain(text: str) -> str:
+    return _SPECIALS.sub(lambda m: SPECIAL[m.group(0)], text)
+
+
+def _segments(text: str) -> list[tuple[bool, str]]:
+    """Split text into (kept-as-LaTeX, piece) segments."""
+    out: list[tuple[bool, str]] = []
+    position = 0
+    for match in _KEEP.finditer(text):
+        keep = _balanced(match.group(0))
+        if match.start() > position:
+            out.append((False, text[position:match.start()]))
+        out.append((keep, match.group(0)))
+        position = match.end()
+    if position < len(text):
+        out.append((False, text[position:]))
+    return out
+
+
+def escape(text: str) -> str:
+    """A BibTeX-safe field value for ``text`` (balanced braces, specials escaped)."""
+    return "".join(piece if keep else _escape_plain(piece) for keep, piece in _segments(text))
+
+
+def _needs_case_protection(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return any(c.isupper() for c in letters[1:]) or (word[:1].isdigit() and bool(letters))
+
+
+def escape_title(text: str) -> str:
+    """Like ``escape``, bracing acronyms and mixed-case words one by one."""
+    out = []
+    for keep, piece in _segments(text):
+        if keep:
+            out.append(piece)
+            continue
+        position = 0
+        for match in _WORD.finditer(piece):
+            out.append(_escape_plain(piece[position:match.start()]))
+            lead, word, tail = _PUNCT_EDGES.match(match.group(0)).groups()
+            escaped = _escape_plain(word)
+            if _needs_case_protection(word):
+                escaped = f"{{{escaped}}}"
+            out.append(_escape_plain(lead) + escaped + _escape_plain(tail))
+            position = match.end()
+        out.append(_escape_plain(piece[position:]))
+    return "".join(out)
+
+
+def _verbatim(value: str) -> str:
+    """url, doi and eprint are written as they are; only braces could break the field."""
+    return value.replace("{", "%7B").replace("}", "%7D").replace("\n", " ").strip()
+
+
+def _names(paper: Paper) -> str:
+    return " and ".join("others" if name == "others" else escape(clean_text(name))
+                        for name in paper.authors)
+
+
+def entry_type(paper: Paper) -> str:
+    """@misc for preprints; the imported type when the paper has its publisher's record."""
+    kind = paper.entry_type.lower()
+    if kind in KNOWN_TYPES and kind != "misc" and (paper.venue or paper.doi or paper.extra):
+        return kind
+    if not paper.arxiv_id and paper.venue and paper.doi:
+        return "article"
+    return "misc"
+
+
+def fields(paper: Paper) -> list[tuple[str, str, bool]]:
+    """(name, value, enclose) in the order they are written."""
+    kind = entry_type(paper)
+    out: list[tuple[str, str, bool]] = []
+
+    def add(name: str, value: str, enclose: bool = True) -> None:
+        if value:
+            out.append((name, value, enclose))
+
+    add("author", _names(paper))
+    add("title", escape_title(clean_text(paper.title)))
+    if kind in ("article",):
+        add("journal", escape(paper.venue))
+    elif kind in ("inproceedings", "conference", "incollection", "inbook"):
+        add("booktitle", escape(paper.venue))
+    elif paper.venue and kind == "misc" and not paper.arxiv_id:
+        add("howpublished", escape(paper.venue))
+    for name in EXTRA_ORDER:
+        add(name, escape(paper.extra.get(name, "")))
+    add("year", str(paper.year) if paper.year else "")
+    if paper.month:
+        add("month", MONTHS[paper.month - 1], enclose=False)
+    doi = paper.doi or (f"10.48550/arXiv.{paper.arxiv_id}" if paper.arxiv_id else "")
+    add("doi", _verbatim(doi))
+    if paper.arxiv_id:
+        add("eprint", _verbatim(paper.arxiv_id))
+        add("archiveprefix", "arXiv")
+        add("primaryclass", _verbatim(paper.primary_class))
+    url = paper.url or (f"https://arxiv.org/abs/{paper.arxiv_id}" if paper.arxiv_id else "")
+    add("url", _verbatim(url))
+    add("abstract", escape(clean_text(paper.abstract)))
+    add("keywords", escape(", ".join(paper.tags)))
+    notes = []
+    if not paper.authors and paper.author_count:
+        notes.append(f"{paper.author_count} authors")
+    if paper.extra.get("note"):
+        notes.append(paper.extra["note"])
+    add("note", escape("; ".join(notes)))
+    add("annote", escape(paper.note.strip()))
+    return out
+
+
+def to_bibtex(papers: list[Paper]) -> str:
+    """The .bib text for ``papers``, sorted by citation key."""
+    import bibtexparser
+    from bibtexparser.middlewares import default_unparse_stack
+    from bibtexparser.model import Entry, Field
+
+    library = bibtexparser.Library()
+    for paper in sorted(papers, key=lambda p: p.citekey.lower()):
+        entry_fields = [Field(name, value, enclosing=None if enclose else "no-enclosing")
+                        for name, value, enclose in fields(paper)]
+        library.add(Entry(entry_type(paper), paper.citekey, entry_fields))
+    fmt = bibtexparser.BibtexFormat()
+    fmt.indent = "  "
+    fmt.value_column = "auto"
+    fmt.block_separator = "\n"
+    header = "% Exported by reviewer. UTF-8. Citation keys never change once exported.\n\n"
+    body = bibtexparser.write_string(
+        library, unparse_stack=default_unparse_stack(allow_inplace_modification=True),
+        bibtex_format=fmt)
+    return header + body

@@ -1,0 +1,163 @@
+"""The Markdown survey skeleton: pandoc Markdown with citations that ``--citeproc`` resolves.
+
+Text from dumps is escaped so that no title can open a link, an emphasis, a table cell,
+raw HTML, a math span or a false citation (``@key``). The user's notes are Markdown and
+are kept as Markdown, quoted under their paper's bullet.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..model import Paper
+from ..store import Review
+from ..text import clean_block, clean_text
+
+# Characters that mean something in pandoc's Markdown (or CommonMark) inside a line.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|@~^$&#!])")
+_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_]+$")
+
+
+def md_escape(text: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", clean_text(text))
+
+
+def cite(key: str) -> str:
+    """A pandoc citation; braces protect keys with punctuation (pandoc 2.x reads both)."""
+    return f"[@{key}]" if _PLAIN_KEY.match(key) else f"[@{{{key}}}]"
+
+
+def _link(url: str, label: str) -> str:
+    safe = url.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C")
+    return f"[{label}]({safe.replace('>', '%3E')})"
+
+
+def _quote(note: str, indent: str) -> list[str]:
+    lines = clean_block(note).strip("\n").split("\n")
+    return [f"{indent}> {line}".rstrip() for line in lines]
+
+
+@dataclass(slots=True)
+class Counts:
+    """The PRISMA-style flow of the review."""
+
+    records: int
+    files: int
+    screened: int
+    excluded: int
+    maybe: int
+    undecided: int
+    included: int
+    selected: int
+
+
+def counts(review: Review, selected: int) -> Counts:
+    stats = review.stats()
+    records = review.conn.execute(
+        "SELECT count(*) FROM sources s JOIN papers p ON p.id = s.paper_id "
+        "WHERE p.removed = 0").fetchone()[0]
+    return Counts(records=records, files=stats["files"], screened=stats["papers"],
+                  excluded=stats["exclude"], maybe=stats["maybe"],
+                  undecided=stats["undecided"], included=stats["include"], selected=selected)
+
+
+def _paper_bullet(paper: Paper) -> list[str]:
+    parts = [f"- {cite(paper.citekey)} *{md_escape(paper.title)}*"]
+    if paper.year:
+        parts.append(f" ({paper.year})")
+    parts.append(".")
+    if paper.code_links:
+        parts.append(f" Code: {_link(paper.code_links[0], 'code')}.")
+    if paper.tags:
+        parts.append(" Tags: " + ", ".join(md_escape(t) for t in paper.tags) + ".")
+    lines = ["".join(parts)]
+    if paper.note.strip():
+        lines.append("")
+        lines += _quote(paper.note, "  ")
+        lines.append("")  # so the next bullet cannot read as part of the quote
+    return lines
+
+
+def _table(papers: list[Paper]) -> list[str]:
+    rows = ["| Paper | Year | Key facts | Code |", "|:------|-----:|:----------|:-----|"]
+    for p in papers:
+        facts = ", ".join(md_escape(t) for t in p.tags) or "–"
+        code = _link(p.code_links[0], "code") if p.code_links else "–"
+        rows.append(f"| {cite(p.citekey)} | {p.year or '–'} | {facts} | {code} |")
+    return rows
+
+
+def skeleton(review: Review, papers: list[Paper], bib_path: str | None,
+             title: str | None = None, scope: str = "") -> str:
+    """The Markdown text of the survey skeleton over ``papers``."""
+    chosen = {p.id: p for p in papers}
+    doc_title = title or f"Survey draft: {review.name}"
+    front = ["---", f"title: {json.dumps(doc_title, ensure_ascii=False)}"]
+    if bib_path:
+        front.append(f"bibliography: {json.dumps(bib_path, ensure_ascii=False)}")
+    front += ["link-citations: true", "---", ""]
+
+    c = counts(review, len(papers))
+    years = sorted(p.year for p in papers if p.year)
+    span = f", published from {years[0]} to {years[-1]}" if years else ""
+    out = front + [
+        "# Abstract", "",
+        "*To write: the question this survey answers, how the papers were found and "
+        "chosen, and what they show.*", "",
+        "# Introduction", "",
+        "*To write: why this survey, for whom, and what it leaves out.*", "",
+        f"This survey covers {c.selected} papers ({md_escape(scope)}){span}, chosen from "
+        f"{c.screened} distinct papers gathered from {c.files} "
+        f"{'list' if c.files == 1 else 'lists'}.", "",
+        "| Stage | Papers |", "|:------|-------:|",
+        f"| Records found in {c.files} {'list' if c.files == 1 else 'lists'} | {c.records} |",
+        f"| Duplicates merged | {c.records - c.screened} |",
+        f"| Papers screened | {c.screened} |",
+        f"| Excluded | {c.excluded} |",
+        f"| Maybe | {c.maybe} |",
+        f"| Not yet decided | {c.undecided} |",
+        f"| Included | {c.included} |",
+        f"| Cited in this draft | {c.selected} |", "",
+    ]
+
+    placed: set[int] = set()
+    number = 0
+    for section in review.sections():
+        members = [chosen[i] for i in section.paper_ids if i in chosen]
+        placed.update(p.id for p in members)
+        number += 1
+        out += [f"# {number}. {md_escape(section.title)}", ""]
+        if section.description:
+            out += [md_escape(section.description), ""]
+        if not members:
+            out += ["*No selected paper in this section yet.*", ""]
+            continue
+        for paper in members:
+            out += _paper_bullet(paper)
+        out += ["", f"Table: {md_escape(section.title)} at a glance.", ""]
+        out += _table(members) + [""]
+
+    unsorted = [p for p in papers if p.id not in placed]
+    if unsorted:
+        number += 1
+        out += [f"# {number}. Not yet in a section", "",
+                "*Selected papers that no section holds yet.*", ""]
+        for paper in unsorted:
+            out += _paper_bullet(paper)
+        out += [""]
+
+    out += ["# Open problems", "", "*To write.*", "",
+            "# Conclusion", "", "*To write.*", "",
+            "# References", "", "::: {#refs}", ":::", ""]
+    # A note ends with a blank line of its own; never leave two in a row.
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(out))
+
+
+def relative_bib(markdown_path: str | Path, bib_path: str | Path) -> str:
+    """The .bib path as the front matter should give it: relative to the Markdown file."""
+    md_dir = Path(markdown_path).resolve().parent
+    return Path(os.path.relpath(Path(bib_path).resolve(), md_dir)).as_posix()

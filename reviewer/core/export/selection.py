@@ -1,0 +1,51 @@
+"""Which papers an export takes: by default the included and the starred ones."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .. import filters as F
+from ..model import Decision, Paper
+from ..store import Review
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """Empty means the default (included or starred); otherwise the filters combine."""
+
+    decision: Decision | None = None
+    starred: bool = False
+    tags: tuple[str, ...] = ()
+    section: str | None = None
+    everything: bool = False
+
+    @property
+    def is_default(self) -> bool:
+        return not (self.decision or self.starred or self.tags or self.section or self.everything)
+
+    def describe(self) -> str:
+        if self.everything:
+            return "all papers"
+        if self.is_default:
+            return "included or starred papers"
+        parts = [str(self.decision)] if self.decision else []
+        parts += ["starred"] if self.starred else []
+        parts += [f"tag {t!r}" for t in self.tags]
+        parts += [f"section {self.section!r}"] if self.section else []
+        return " + ".join(parts)
+
+    def papers(self, review: Review) -> list[Paper]:
+        papers = review.papers()
+        if self.everything:
+            return papers
+        if self.is_default:
+            return [p for p in papers if p.decision == Decision.INCLUDE or p.starred]
+        chosen: list[F.Filter] = []
+        if self.decision:
+            chosen.append(F.WithDecision(self.decision))
+        if self.starred:
+            chosen.append(F.Starred())
+        chosen += [F.WithTag(t) for t in self.tags]
+        if self.section:
+            chosen.append(F.InSection(review.section(self.section).title))
+        return F.apply(chosen, papers)
