@@ -14,8 +14,32 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     actions = config.add_subparsers(dest="action", metavar="ACTION", required=True)
     p = actions.add_parser("path", help="print where the config file is (or would be)")
     p.set_defaults(handler=cmd_path)
+    p = actions.add_parser("show", help="the settings in effect and every remappable key")
+    p.set_defaults(handler=cmd_show)
 
 
 def cmd_path(ns: Namespace) -> int:
     say(str(config_file()))
+    return 0
+
+
+def cmd_show(ns: Namespace) -> int:
+    from ..config import load
+    from ..tui.declarations import MAIN, OUTLINE  # plain data: Textual stays unloaded
+
+    settings, problems = load()
+    path = config_file()
+    say(f"# {path}{'' if path.exists() else ' (does not exist yet: these are the defaults)'}")
+    for problem in problems:
+        say(f"# problem: {problem}")
+    say(f'theme = "{settings.theme}"')
+    say("")
+    say("[behaviour]")
+    say(f"advance_after_decision = {'true' if settings.advance_after_decision else 'false'}")
+    say(f'editor = "{settings.editor}"')
+    say("")
+    say("[keys]  # binding id = key(s); remap any of them")
+    for command in MAIN + OUTLINE:
+        keys = settings.keys.get(command.id, command.keys)
+        say(f'{command.id} = "{keys}"{"" if command.id not in settings.keys else "  # remapped"}')
     return 0

@@ -1,4 +1,8 @@
-"""Open the TUI (until it exists: import the files and print the review)."""
+"""``reviewer [--review R] [--demo] [FILE...]``: open the review in the terminal UI.
+
+Files are checked (readable, not binary, a known format) before the UI starts, so a bad
+file fails in the shell with a one-line message and exit status 2, like ``import``.
+"""
 
 from __future__ import annotations
 
@@ -6,26 +10,33 @@ import tempfile
 from argparse import Namespace
 from pathlib import Path
 
-from ..core.importer import import_files
+from ..core.errors import UsageError
+from ..core.locations import review_path
+from ..core.parsers import detect_format
+from ..core.reading import read_dump
 from ..core.store import Review
 from ..resources import sample_lists
-from .common import open_review, say
-from .render import paper_line, width
 
 
 def launch(ns: Namespace) -> int:
+    files = list(ns.files)
+    for file in files:
+        text = read_dump(file).text
+        if ns.format is None:
+            detect_format(text, file)
     if ns.demo:
-        folder = Path(tempfile.mkdtemp(prefix="reviewer-demo-"))
-        review = Review.open(folder / "demo.sqlite")
-        files = [str(p) for p in sample_lists()] + list(ns.files)
+        path = Path(tempfile.mkdtemp(prefix="reviewer-demo-")) / "demo.sqlite"
+        files = [str(p) for p in sample_lists()] + files
     else:
-        review = open_review(ns)
-        files = list(ns.files)
-    with review:
-        if files:
-            report = import_files(review, files, ns.format, ns.year)
-            say(f"Review {review.name!r}: {report.summary}")
-        cols = width()
-        for paper in review.papers():
-            say(paper_line(paper, cols))
-    return 0
+        try:
+            path = review_path(ns.review)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    Review.open(path).close()  # a corrupt or foreign file fails here, in the shell
+
+    from ..tui.app import ReviewerApp  # Textual is imported only on this path
+
+    app = ReviewerApp(path, files, ns.format, ns.year, theme=ns.theme,
+                      remember_theme=ns.theme is None)
+    app.run()
+    return app.return_code or 0

@@ -384,6 +384,26 @@ class Review:
     def set_note(self, paper_id: int, note: str) -> bool:
         return bool(self._set_many([paper_id], f"note on #{paper_id}", note=note))
 
+    def save_note_draft(self, paper_id: int, note: str, entry: int | None) -> int | None:
+        """Store a note being edited. Saves during one editing session (same ``entry``,
+        still the latest change) update one history entry, so undo takes back the whole
+        edit, not each pause in typing. Returns the entry to pass next time."""
+        with self.transaction() as conn:
+            latest = conn.execute("SELECT id, ops, undone FROM history "
+                                  "ORDER BY id DESC LIMIT 1").fetchone()
+            if entry is not None and latest and latest[0] == entry and not latest[2]:
+                ops = json.loads(latest[1])
+                if len(ops) == 1 and ops[0]["k"] == "set" and ops[0]["id"] == paper_id \
+                        and set(ops[0]["f"]) == {"note"}:
+                    ops[0]["f"]["note"][1] = note
+                    conn.execute("UPDATE papers SET note = ? WHERE id = ?", (note, paper_id))
+                    conn.execute("UPDATE history SET ops = ? WHERE id = ?",
+                                 (json.dumps(ops, ensure_ascii=False), entry))
+                    return entry
+            if not self.set_note(paper_id, note):
+                return entry
+            return conn.execute("SELECT max(id) FROM history").fetchone()[0]
+
     def set_citekey(self, paper_id: int, key: str) -> bool:
         """Set a key by hand (the change is recorded); a hand-set key never changes again."""
         key = key.strip()

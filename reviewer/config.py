@@ -1,0 +1,107 @@
+"""The user's settings: one TOML file in the platformdirs config dir.
+
+    theme = "reviewer-dark"
+
+    [behaviour]
+    advance_after_decision = true   # after i/m/x, jump to the next undecided paper
+    editor = ""                     # for N; default $VISUAL, then $EDITOR
+
+    [keys]                          # remap any binding by its id (see `reviewer config show`)
+    star = "S"
+    include = "y,i"
+
+A broken or unknown setting never stops the app: it is reported and the default used.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .core.locations import config_file
+
+DEFAULT_THEME = "reviewer-dark"
+
+
+@dataclass(slots=True)
+class Settings:
+    theme: str = DEFAULT_THEME
+    advance_after_decision: bool = True
+    editor: str = ""
+    keys: dict[str, str] = field(default_factory=dict)
+
+
+def load(path: Path | None = None) -> tuple[Settings, list[str]]:
+    """The settings and the problems found reading them (one line each)."""
+    path = path or config_file()
+    settings = Settings()
+    problems: list[str] = []
+    if not path.exists():
+        return settings, problems
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        return settings, [f"{path}: cannot read the config ({exc}); using defaults"]
+    except tomllib.TOMLDecodeError as exc:
+        return settings, [f"{path}: not valid TOML ({exc}); using defaults"]
+
+    theme = data.pop("theme", settings.theme)
+    if isinstance(theme, str) and theme.strip():
+        settings.theme = theme.strip()
+    else:
+        problems.append(f"{path}: theme must be a name in quotes; using {settings.theme!r}")
+
+    behaviour = data.pop("behaviour", {})
+    if not isinstance(behaviour, dict):
+        problems.append(f"{path}: [behaviour] must be a table")
+        behaviour = {}
+    advance = behaviour.pop("advance_after_decision", settings.advance_after_decision)
+    if isinstance(advance, bool):
+        settings.advance_after_decision = advance
+    else:
+        problems.append(f"{path}: advance_after_decision must be true or false")
+    editor = behaviour.pop("editor", "")
+    if isinstance(editor, str):
+        settings.editor = editor.strip()
+    else:
+        problems.append(f"{path}: editor must be a command in quotes")
+    for unknown in behaviour:
+        problems.append(f"{path}: unknown setting behaviour.{unknown}")
+
+    keys = data.pop("keys", {})
+    if not isinstance(keys, dict):
+        problems.append(f"{path}: [keys] must be a table of binding ids and keys")
+        keys = {}
+    for binding_id, key in keys.items():
+        if isinstance(key, str) and key.strip():
+            settings.keys[binding_id] = key.strip()
+        else:
+            problems.append(f"{path}: key for {binding_id!r} must be a key name in quotes")
+    for unknown in data:
+        problems.append(f"{path}: unknown setting {unknown!r}")
+    return settings, problems
+
+
+_THEME_LINE = re.compile(r"^\s*theme\s*=.*$", re.M)
+
+
+def remember_theme(name: str, path: Path | None = None) -> None:
+    """Store the chosen theme, keeping the rest of the file (and its comments) as it is."""
+    path = path or config_file()
+    line = f'theme = "{name}"'
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    if text.lstrip().startswith("["):
+        head, sep, tail = "", "", text
+    else:
+        head, sep, tail = text.partition("\n[")  # the theme lives before the first table
+        sep = sep and "\n["
+    if _THEME_LINE.search(head):
+        head = _THEME_LINE.sub(line, head, count=1)
+    else:
+        head = f"{line}\n{head}" if head.strip() else f"{line}\n\n" if tail else f"{line}\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".toml.tmp")
+    tmp.write_text(head + sep + tail, encoding="utf-8")
+    tmp.replace(path)

@@ -1,0 +1,1 @@
+"""The terminal UI: a thin layer over reviewer.core."""

@@ -1,0 +1,133 @@
+"""The Textual application: settings, themes and key remaps, then the main screen."""
+
+from __future__ import annotations
+
+import os
+import traceback
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+
+from rich.text import Text
+
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from .. import config
+from ..core.importer import ImportReport
+from ..core.locations import data_dir
+from ..core.store import Review
+from .commands import MAIN, OUTLINE, Command
+from .screens.importing import ImportScreen
+from .screens.main import MainScreen
+from .themes import load_themes
+
+FALLBACK_THEME = config.DEFAULT_THEME
+
+
+class ReviewerApp(App[int]):
+    TITLE = "reviewer"
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(self, review_path: Path, files: Iterable[str] = (), fmt: str | None = None,
+                 year: int | None = None, theme: str | None = None,
+                 remember_theme: bool = True) -> None:
+        super().__init__()
+        self.review_path = Path(review_path)
+        self.files = list(files)
+        self.fmt = fmt
+        self.year = year
+        self.theme_override = theme
+        self.remember_theme = remember_theme
+        self.settings, self.problems = config.load()
+        self.review: Review | None = None
+
+    # -- start-up ------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        themes, theme_problems = load_themes()
+        for theme in themes:
+            self.register_theme(theme)
+        wanted = self.theme_override or self.settings.theme
+        if wanted not in self.available_themes:
+            if wanted != FALLBACK_THEME:
+                self.problems.append(f"theme {wanted!r} not found; using {FALLBACK_THEME!r}")
+            wanted = FALLBACK_THEME if FALLBACK_THEME in self.available_themes else "textual-dark"
+        self.theme = wanted
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        known = {c.id for c in MAIN + OUTLINE}
+        unknown = sorted(set(self.settings.keys) - known)
+        for binding_id in unknown:
+            self.problems.append(f"config: no binding with id {binding_id!r} to remap")
+        self.set_keymap({k: v for k, v in self.settings.keys.items() if k in known})
+        for problem in theme_problems + self.problems:
+            self.notify(problem, severity="warning", timeout=8)
+        self.review = Review.open(self.review_path)
+        if self.files:
+            self.push_screen(ImportScreen(self.review_path, self.files, self.fmt, self.year),
+                             self._imported)
+        else:
+            self.push_screen(MainScreen(self.review, self.settings.advance_after_decision))
+
+    def _imported(self, result: ImportReport | str | None) -> None:
+        if isinstance(result, ImportReport):
+            self.notify(f"Imported: {result.summary}", timeout=6)
+        elif isinstance(result, str):
+            self.notify(result, severity="error", timeout=10)
+        else:
+            self.notify("Import cancelled; the review is as it was.", severity="warning")
+        self.push_screen(MainScreen(self.review, self.settings.advance_after_decision))
+
+    def _theme_changed(self, theme) -> None:
+        if self.remember_theme and theme.name != self.settings.theme:
+            try:
+                config.remember_theme(theme.name)
+                self.settings.theme = theme.name
+            except OSError as exc:
+                self.notify(f"Could not remember the theme: {exc}", severity="warning")
+
+    def _fatal_error(self) -> None:
+        """No traceback reaches the user: it goes to a log file, the terminal gets one line.
+
+        (Textual's own handler prints a full traceback; REVIEWER_DEBUG=1 keeps it.)"""
+        if os.environ.get("REVIEWER_DEBUG"):
+            super()._fatal_error()
+            return
+        error = self._exception
+        log = crash_log(error)
+        self.bell()
+        self._exit_renderables.append(Text(
+            f"reviewer: internal error ({type(error).__name__}: {error}); every change made "
+            f"before it is stored. Details in {log}; please report it."))
+        self._close_messages_no_wait()
+
+    def on_unmount(self) -> None:
+        if self.review is not None:
+            self.review.close()
+
+    # -- the command palette: every command of the current screen ------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        commands: tuple[Command, ...] = ()
+        if isinstance(screen, MainScreen):
+            commands = MAIN
+        elif type(screen).__name__ == "OutlineScreen":
+            commands = OUTLINE
+        for command in commands:
+            if command.palette and not command.action.startswith("app."):
+                yield SystemCommand(command.label, command.help,
+                                    lambda a=command.action, s=screen: s.run_action(a))
+
+
+def crash_log(error: BaseException | None) -> Path:
+    path = data_dir() / "crash.log"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write(f"--- {datetime.now().isoformat(timespec='seconds')}\n")
+            if error is not None:
+                fh.write("".join(traceback.format_exception(error)))
+    except OSError:
+        pass
+    return path

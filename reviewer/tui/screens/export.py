@@ -1,0 +1,108 @@
+"""The e screen: export BibTeX and the Markdown skeleton, with a live preview of it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, Markdown, Select
+
+from ...core.export.markdown import relative_bib, skeleton
+from ...core.export.selection import Selection
+from ...core.model import Decision
+from ...core.store import Review
+
+SELECTIONS = {
+    "default": ("included or starred papers", Selection()),
+    "include": ("included papers", Selection(decision=Decision.INCLUDE)),
+    "starred": ("starred papers", Selection(starred=True)),
+    "all": ("all papers", Selection(everything=True)),
+}
+
+
+class ExportScreen(Screen[None]):
+    BINDINGS = [
+        Binding("ctrl+s", "export", "Export", id="export_write"),
+        Binding("escape", "close", "Back", id="export_close"),
+    ]
+    DEFAULT_CSS = """
+    ExportScreen #export-panes { height: 1fr; }
+    ExportScreen #export-form { width: 46; padding: 1 2; background: $panel; }
+    ExportScreen #export-form Label { margin-top: 1; }
+    ExportScreen #preview { width: 1fr; padding: 0 1; }
+    ExportScreen .hint { color: $foreground-muted; }
+    """
+
+    def __init__(self, review: Review) -> None:
+        super().__init__()
+        self.review = review
+
+    def compose(self) -> ComposeResult:
+        folder = Path.cwd()
+        with Horizontal(id="export-panes"):
+            with Vertical(id="export-form"):
+                yield Label("Papers")
+                yield Select([(label, key) for key, (label, _) in SELECTIONS.items()],
+                             value="default", allow_blank=False, id="export-selection")
+                yield Label("Markdown skeleton")
+                yield Input(str(folder / "survey.md"), id="export-md")
+                yield Label("BibTeX")
+                yield Input(str(folder / "survey.bib"), id="export-bib")
+                yield Label("ctrl+s writes both files · escape goes back. Keys of exported "
+                            "papers never change afterwards.", classes="hint")
+            with VerticalScroll(id="preview"):
+                yield Markdown(id="export-preview")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_preview()
+
+    @property
+    def selection(self) -> Selection:
+        key = self.query_one("#export-selection", Select).value
+        return SELECTIONS[str(key)][1]
+
+    @on(Select.Changed, "#export-selection")
+    def refresh_preview(self) -> None:
+        papers = self.selection.papers(self.review)
+        text = skeleton(self.review, papers, "survey.bib", scope=self.selection.describe())
+        # Textual's Markdown widget does not read YAML front matter: preview the body.
+        body = text.split("\n---\n", 1)[1] if text.startswith("---\n") else text
+        self.query_one("#export-preview", Markdown).update(body)
+
+    def action_export(self) -> None:
+        md = Path(self.query_one("#export-md", Input).value).expanduser()
+        bib = Path(self.query_one("#export-bib", Input).value).expanduser()
+        if md.resolve() == bib.resolve():
+            self.notify("The skeleton and the .bib need different names.", severity="error")
+            return
+        self.write(md, bib, self.selection)
+
+    @work(thread=True, exclusive=True, group="export")
+    def write(self, md: Path, bib: Path, selection: Selection) -> None:
+        from ...core.export.bibtex import to_bibtex
+        from ...core.export.files import write_atomically
+
+        review = Review.open(self.review.path)  # this thread's own connection
+        try:
+            papers = selection.papers(review)
+            write_atomically(bib, to_bibtex(papers))
+            review.freeze_citekeys([p.id for p in papers])
+            write_atomically(md, skeleton(review, papers, relative_bib(md, bib),
+                                          scope=selection.describe()))
+        except OSError as exc:
+            self.app.call_from_thread(self.notify, f"Cannot write: {exc.strerror or exc}",
+                                      severity="error")
+            return
+        finally:
+            review.close()
+        self.app.call_from_thread(self.notify, f"Wrote {len(papers)} papers to {md} and {bib}."
+                                  f" Render: pandoc {md.name} --citeproc -o survey.html",
+                                  timeout=6)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,75 @@
+"""Importing dumps when the app opens, with a progress bar (big dumps take seconds)."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, ProgressBar
+from textual.worker import get_current_worker
+
+from ...core.errors import ReviewerError
+from ...core.importer import ImportReport, import_files
+from ...core.store import Review
+
+PHASES = {"parse": "Reading", "dedup": "Merging duplicates", "store": "Storing"}
+
+
+class Cancelled(Exception):
+    pass
+
+
+class ImportScreen(ModalScreen[ImportReport | str | None]):
+    """Dismisses with the report, an error message, or None when cancelled."""
+
+    DEFAULT_CSS = """
+    ImportScreen { align: center middle; }
+    ImportScreen > Vertical {
+        width: 70; height: auto; padding: 1 2; background: $panel; border: round $primary;
+    }
+    ImportScreen ProgressBar { margin-top: 1; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel import", id="import_cancel")]
+
+    def __init__(self, review_path, files: list[str], fmt: str | None, year: int | None):
+        super().__init__()
+        self.review_path = review_path
+        self.files = files
+        self.fmt = fmt
+        self.year = year
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(f"Importing {len(self.files)} file(s)…", id="import-label")
+            yield ProgressBar(total=None, id="import-progress")
+            yield Label("escape cancels: the review stays as it was", classes="hint")
+
+    def on_mount(self) -> None:
+        self.run_import()
+
+    def _progress(self, phase: str, done: int, total: int) -> None:
+        if get_current_worker().is_cancelled:
+            raise Cancelled  # rolls back the import's transaction
+        self.app.call_from_thread(self._show, phase, done, total)
+
+    def _show(self, phase: str, done: int, total: int) -> None:
+        self.query_one("#import-label", Label).update(f"{PHASES.get(phase, phase)}…")
+        self.query_one(ProgressBar).update(total=total or None, progress=done)
+
+    @work(thread=True, exclusive=True, group="import")
+    def run_import(self) -> None:
+        try:
+            with Review.open(self.review_path) as review:
+                report = import_files(review, self.files, self.fmt, self.year, self._progress)
+        except Cancelled:
+            self.app.call_from_thread(self.dismiss, None)
+            return
+        except ReviewerError as exc:
+            self.app.call_from_thread(self.dismiss, str(exc))
+            return
+        self.app.call_from_thread(self.dismiss, report)
+
+    def action_cancel(self) -> None:
+        self.workers.cancel_group(self, "import")

@@ -1,0 +1,432 @@
+"""The main screen: the paper list, the detail pane, search, status line and footer.
+
+The screen owns the state (a ``ListView`` over the store's rows); widgets only draw it
+and report the cursor. Every action goes through the core's ``Review``, which stores it
+at once; the screen then refreshes just the rows the change touched.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import tempfile
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input
+
+from ...core.model import Decision
+from ...core.search import SearchIndex, body_text
+from ...core.sorting import SORTS
+from ...core.store import Review
+from ..commands import MAIN, bindings
+from ..state import ListView
+from ..widgets.detail import DetailPane
+from ..widgets.paper_list import PaperList
+from ..widgets.status import StatusLine
+from .filters import FilterScreen
+from .help import HelpScreen
+from .note import NoteEditor
+from .prompts import ChoiceScreen, PromptScreen, split_items
+
+DETAIL_DELAY = 0.06  # seconds: the pane follows the cursor once it rests
+
+
+class SearchBar(Input):
+    BINDINGS = [Binding("escape", "leave(True)", "Clear search", id="search_clear"),
+                Binding("down,tab", "leave(False)", "Back to the list", id="search_keep")]
+
+    def action_leave(self, clear: bool) -> None:
+        self.screen.finish_search(clear)
+
+
+class MainScreen(Screen):
+    BINDINGS = bindings(MAIN)
+    DEFAULT_CSS = """
+    MainScreen #panes { height: 1fr; }
+    MainScreen PaperList { width: 3fr; border-right: vkey $panel; }
+    MainScreen DetailPane { width: 2fr; }
+    MainScreen SearchBar { dock: bottom; display: none; height: 3; border: round $accent; }
+    MainScreen SearchBar.-active { display: block; }
+    """
+
+    def __init__(self, review: Review, advance: bool = True) -> None:
+        super().__init__()
+        self.review = review
+        self.advance = advance
+        self.state = ListView(review.summaries())
+        self._detail_timer: Timer | None = None
+
+    # -- layout ------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="panes"):
+            yield PaperList(self.state, id="papers")
+            yield DetailPane(id="detail")
+        yield SearchBar(placeholder="search titles, abstracts, tags, notes", id="search")
+        yield StatusLine(id="status")
+        yield Footer()
+
+    @property
+    def papers(self) -> PaperList:
+        return self.query_one(PaperList)
+
+    def on_mount(self) -> None:
+        self.papers.focus()
+        self.update_status()
+        self.show_detail_now()
+        self.load_search_index()
+
+    @work(thread=True, exclusive=True, group="search-index")
+    def load_search_index(self) -> None:
+        """Abstracts and notes for search, read in the background after the first paint."""
+        review = Review.open(self.review.path)
+        try:
+            tags: dict[int, list[str]] = {}
+            for pid, tag in review.conn.execute("SELECT paper_id, tag FROM tags"):
+                tags.setdefault(pid, []).append(tag)
+            rows = review.conn.execute(
+                "SELECT id, title, note, abstract FROM papers WHERE removed = 0 ORDER BY id")
+            index = SearchIndex((pid, title, body_text(tags.get(pid, []), note, abstract))
+                                for pid, title, note, abstract in rows)
+        finally:
+            review.close()
+        self.app.call_from_thread(self._index_ready, index)
+
+    def _index_ready(self, index: SearchIndex) -> None:
+        self.state.index = index
+        if self.state.query:
+            self.refilter()
+
+    # -- helpers -----------------------------------------------------------------------
+
+    def targets(self) -> list[int]:
+        """The marked papers, or else the one under the cursor."""
+        if self.state.marked:
+            return [r.id for r in self.state.view if r.id in self.state.marked] or \
+                sorted(self.state.marked)
+        current = self.papers.current_id
+        return [] if current is None else [current]
+
+    def update_status(self) -> None:
+        self.query_one(StatusLine).show(self.state)
+
+    def on_paper_list_cursor_moved(self, message: PaperList.CursorMoved) -> None:
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+        self._detail_timer = self.set_timer(DETAIL_DELAY, self.show_detail_now)
+
+    def show_detail_now(self) -> None:
+        current = self.papers.current_id
+        self.query_one(DetailPane).show(self.review.get(current) if current is not None
+                                        else None)
+
+    def refilter(self, keep_id: int | None = None) -> None:
+        """Recompute the view (filters, search, sort) and keep the cursor sensible."""
+        keep = keep_id if keep_id is not None else self.papers.current_id
+        self.state.recompute()
+        self.papers.refresh_view(keep)
+        self.update_status()
+        self.show_detail_now()
+
+    def changed(self, ids: list[int] | set[int] | None, text_changed: bool = False) -> None:
+        """Refresh after an edit of ``ids`` (None: anything may have changed)."""
+        if ids is None:
+            keep = self.papers.current_id
+            self.state.reload(self.review.summaries())
+            self.papers.refresh_view(keep)
+            self.load_search_index()
+        else:
+            self.state.replace(self.review.summaries(ids))
+            if text_changed and self.state.index is not None:
+                for paper in self.review.papers(ids):
+                    self.state.index.update(paper.id, paper.title,
+                                            body_text(paper.tags, paper.note, paper.abstract))
+            if self.state.filters.filters or self.state.sort_chosen:
+                self.state.recompute()
+                self.papers.refresh_view(self.papers.current_id)
+            self.papers.refresh()
+        self.update_status()
+        self.show_detail_now()
+
+    def say(self, message: str) -> None:
+        self.notify(message, timeout=2.5)
+
+    # -- moving ------------------------------------------------------------------------
+
+    def action_cursor(self, delta: int) -> None:
+        self.papers.move_to(self.papers.cursor + delta)
+
+    def action_first(self) -> None:
+        self.papers.move_to(0)
+
+    def action_last(self) -> None:
+        self.papers.move_to(len(self.state.view) - 1)
+
+    def action_page(self, direction: int) -> None:
+        self.papers.move_to(self.papers.cursor + direction * self.papers.page_height)
+
+    def action_focus_detail(self) -> None:
+        self.query_one(DetailPane).focus()
+
+    # -- triage ------------------------------------------------------------------------
+
+    def action_star(self) -> None:
+        ids = self.targets()
+        if not ids:
+            return
+        value = not all(self.state.by_id[i].starred for i in ids)
+        self.review.star(ids, value)
+        self.changed(ids)
+        if len(ids) > 1:
+            self.say(f"{'Starred' if value else 'Unstarred'} {len(ids)} papers")
+
+    def action_decide(self, decision: str) -> None:
+        ids = self.targets()
+        if not ids:
+            return
+        chosen = Decision(decision)
+        bulk = len(ids) > 1
+        self.review.decide(ids, chosen)
+        position = self.papers.cursor
+        self.changed(ids)
+        if bulk:
+            self.say(f"{chosen.value.capitalize()}: {len(ids)} papers")
+        elif self.advance and chosen != Decision.UNDECIDED and self.state.view:
+            # Screening tools move on to the next paper still to decide.
+            start = position if self.papers.current_id == ids[0] else position - 1
+            following = self.state.next_undecided(start)
+            if following is not None:
+                self.papers.move_to(following)
+
+    def action_mark(self) -> None:
+        current = self.papers.current_id
+        if current is None:
+            return
+        self.state.marked.symmetric_difference_update({current})
+        self.papers.refresh()
+        self.update_status()
+        self.papers.move_to(self.papers.cursor + 1)
+
+    def action_clear(self) -> None:
+        if self.focused is self.query_one(DetailPane):
+            self.papers.focus()
+        elif self.state.query:
+            self.finish_search(clear=True)
+        elif self.state.marked:
+            self.state.marked.clear()
+            self.papers.refresh()
+            self.update_status()
+        elif self.state.filters.filters:
+            self.state.filters = type(self.state.filters)()
+            self.refilter()
+            self.say("Filters cleared")
+
+    def action_tag(self) -> None:
+        ids = self.targets()
+        if not ids:
+            return
+        known = [t for t, _ in self.review.tags()]
+
+        def done(text: str | None) -> None:
+            tags = split_items(text or "")
+            if tags:
+                self.review.tag(ids, tags)
+                self.changed(ids, text_changed=True)
+
+        self.app.push_screen(PromptScreen(f"Add tags to {_count(ids)} (comma separated)",
+                                          choices=known), done)
+
+    def action_untag(self) -> None:
+        ids = self.targets()
+        present = sorted({t for i in ids for t in self.state.by_id[i].tags})
+        if not present:
+            self.say("No tags to remove")
+            return
+
+        def done(text: str | None) -> None:
+            tags = split_items(text or "")
+            if tags:
+                self.review.untag(ids, tags)
+                self.changed(ids, text_changed=True)
+
+        self.app.push_screen(PromptScreen(f"Remove tags from {_count(ids)}: "
+                                          f"{', '.join(present)}", choices=present), done)
+
+    def action_note(self) -> None:
+        current = self.papers.current_id
+        if current is None:
+            return
+        paper = self.review.get(current)
+        self.app.push_screen(NoteEditor(self.review, current, paper.title, paper.note),
+                             lambda _: self.changed([current], text_changed=True))
+
+    def action_note_external(self) -> None:
+        current = self.papers.current_id
+        if current is None:
+            return
+        paper = self.review.get(current)
+        editor = self.app.settings.editor or os.environ.get("VISUAL") or \
+            os.environ.get("EDITOR") or "vi"
+        with tempfile.TemporaryDirectory(prefix="reviewer-note-") as folder:
+            path = Path(folder) / f"{paper.citekey or current}.md"
+            path.write_text(paper.note, encoding="utf-8")
+            try:
+                with self.app.suspend():
+                    subprocess.run([*shlex.split(editor), str(path)], check=False)
+            except (OSError, ValueError) as exc:
+                self.notify(f"Could not run the editor {editor!r}: {exc}", severity="error")
+                return
+            text = path.read_text(encoding="utf-8")
+        if text != paper.note:
+            self.review.set_note(current, text)
+            self.changed([current], text_changed=True)
+            self.say("Note saved")
+
+    # -- finding -----------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        bar = self.query_one(SearchBar)
+        bar.add_class("-active")
+        bar.value = self.state.query
+        bar.focus()
+
+    @on(Input.Changed, "#search")
+    def search_changed(self, event: Input.Changed) -> None:
+        self.state.set_query(event.value)
+        self.papers.refresh_view()
+        self.papers.move_to(0)
+        self.update_status()
+
+    @on(Input.Submitted, "#search")
+    def search_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.finish_search(clear=False)
+
+    def finish_search(self, clear: bool) -> None:
+        bar = self.query_one(SearchBar)
+        if clear:
+            keep = self.papers.current_id
+            bar.value = ""
+            self.state.set_query("")
+            self.papers.refresh_view(keep)
+            self.update_status()
+        if not self.state.query:
+            bar.remove_class("-active")
+        self.papers.focus()
+
+    def action_filter(self) -> None:
+        tags = [t for t, _ in self.review.tags()]
+        sections = [s.title for s in self.review.sections()]
+
+        def done(result) -> None:
+            if result is not None:
+                self.state.filters = result
+                self.refilter()
+
+        self.app.push_screen(FilterScreen(self.state.filters, tags, sections), done)
+
+    def action_sort(self) -> None:
+        def done(order: str | None) -> None:
+            if order:
+                self.state.set_sort(order)
+                self.refilter()
+
+        options = [(key, label) for key, label in SORTS.items()]
+        self.app.push_screen(ChoiceScreen("Sort by", options, self.state.sort), done)
+
+    # -- survey ------------------------------------------------------------------------
+
+    def action_assign(self) -> None:
+        ids = self.targets()
+        if not ids:
+            return
+        titles = [s.title for s in self.review.sections()]
+
+        def done(text: str | None) -> None:
+            title = (text or "").strip()
+            if title:
+                created = title.casefold() not in {t.casefold() for t in titles}
+                self.review.assign(title, ids, create=True)
+                self.changed(ids)
+                self.say(f"{'New section ' if created else ''}{title}: {_count(ids)} added")
+
+        self.app.push_screen(PromptScreen(f"Put {_count(ids)} in section (new name creates "
+                                          "it)", choices=titles, separator=None), done)
+
+    def action_unassign(self) -> None:
+        ids = self.targets()
+        present = sorted({s for i in ids for s in self.state.by_id[i].sections})
+        if not present:
+            self.say("Not in any section")
+            return
+
+        def done(text: str | None) -> None:
+            title = (text or "").strip()
+            if title:
+                self.review.unassign(title, ids)
+                self.changed(ids)
+
+        self.app.push_screen(PromptScreen(f"Take {_count(ids)} out of: {', '.join(present)}",
+                                          value=present[0] if len(present) == 1 else "",
+                                          choices=present, separator=None), done)
+
+    def action_outline(self) -> None:
+        from .outline import OutlineScreen
+
+        self.app.push_screen(OutlineScreen(self.review), lambda _: self.changed(None))
+
+    def action_export(self) -> None:
+        from .export import ExportScreen
+
+        self.app.push_screen(ExportScreen(self.review), lambda _: self.changed(None))
+
+    # -- other -------------------------------------------------------------------------
+
+    def action_undo(self) -> None:
+        self._step(self.review.undo(), "Undid", "Nothing to undo")
+
+    def action_redo(self) -> None:
+        self._step(self.review.redo(), "Redid", "Nothing to redo")
+
+    def _step(self, entry, verb: str, nothing: str) -> None:
+        if entry is None:
+            self.say(nothing)
+            return
+        self.changed(entry.paper_ids if entry.paper_ids is not None else None,
+                     text_changed=True)
+        self.say(f"{verb}: {entry.label}")
+
+    def action_open_link(self) -> None:
+        current = self.papers.current_id
+        if current is None:
+            return
+        url = self.review.get(current).best_link
+        if not url:
+            self.say("This paper has no link")
+            return
+        self.app.open_url(url)
+        self.say(f"Opening {url}")
+
+    def action_copy_key(self) -> None:
+        current = self.papers.current_id
+        if current is None:
+            return
+        key = self.review.get(current).citekey
+        self.app.copy_to_clipboard(key)
+        self.review.freeze_citekeys([current])
+        self.say(f"Copied {key}")
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen("reviewer: the paper list", MAIN,
+                                        self.app.settings.keys))
+
+
+def _count(ids: list[int]) -> str:
+    return "this paper" if len(ids) == 1 else f"{len(ids)} papers"

@@ -1,0 +1,116 @@
+"""Small modal prompts: a line of input with completion, a choice from a list, a message."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.suggester import Suggester
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+
+class SuggestLastItem(Suggester):
+    """Completes the last comma-separated item from known values (tags, sections)."""
+
+    def __init__(self, choices: list[str], separator: str | None = ","):
+        super().__init__(use_cache=False, case_sensitive=False)
+        self.choices = choices
+        self.separator = separator
+
+    async def get_suggestion(self, value: str) -> str | None:
+        head, sep, last = value.rpartition(self.separator) if self.separator else ("", "", value)
+        stem = last.lstrip()
+        if not stem:
+            return None
+        lead = last[: len(last) - len(stem)]
+        for choice in self.choices:
+            if choice.casefold().startswith(stem.casefold()) and choice != stem:
+                return f"{head}{sep}{lead}{choice}"
+        return None
+
+
+class PromptScreen(ModalScreen[str | None]):
+    """Ask for one line; dismisses with the text, or None when cancelled."""
+
+    DEFAULT_CSS = """
+    PromptScreen { align: center middle; }
+    PromptScreen > Vertical {
+        width: 70; height: auto; padding: 1 2; background: $panel; border: round $primary;
+    }
+    PromptScreen Label { margin-bottom: 1; }
+    PromptScreen .hint { color: $foreground-muted; margin: 1 0 0 0; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt_cancel")]
+
+    def __init__(self, question: str, *, value: str = "", choices: list[str] | None = None,
+                 separator: str | None = ",", hint: str = "", placeholder: str = "") -> None:
+        super().__init__()
+        self.question = question
+        self.value = value
+        self.choices = choices or []
+        self.separator = separator
+        self.hint = hint
+        self.placeholder = placeholder
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.question)
+            suggester = SuggestLastItem(self.choices, self.separator) if self.choices else None
+            yield Input(self.value, placeholder=self.placeholder, suggester=suggester,
+                        id="prompt-input")
+            hint = self.hint or ("→ accepts the suggestion · enter confirms · escape cancels"
+                                 if self.choices else "enter confirms · escape cancels")
+            yield Label(hint, classes="hint")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ChoiceScreen(ModalScreen[str | None]):
+    """Pick one of a few options; dismisses with its id, or None."""
+
+    DEFAULT_CSS = """
+    ChoiceScreen { align: center middle; }
+    ChoiceScreen > Vertical {
+        width: 60; height: auto; max-height: 80%; padding: 1 2; background: $panel;
+        border: round $primary;
+    }
+    ChoiceScreen OptionList { height: auto; max-height: 20; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="choice_cancel")]
+
+    def __init__(self, question: str, options: list[tuple[str, str]], current: str | None = None):
+        super().__init__()
+        self.question = question
+        self.options = options
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.question)
+            yield OptionList(*[Option(label, id=key) for key, label in self.options])
+
+    def on_mount(self) -> None:
+        option_list = self.query_one(OptionList)
+        keys = [key for key, _ in self.options]
+        if self.current in keys:
+            option_list.highlighted = keys.index(self.current)
+        option_list.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def split_items(text: str) -> list[str]:
+    """'seg, ct ,, vlm' -> ['seg', 'ct', 'vlm']."""
+    return [item.strip() for item in text.split(",") if item.strip()]
