@@ -41,6 +41,7 @@ class ReviewerApp(App[int]):
         self.remember_theme = remember_theme
         self.settings, self.problems = config.load()
         self.review: Review | None = None
+        self.said: list[str] = []  # every notification, oldest first (tests read it too)
 
     # -- start-up ------------------------------------------------------------------------
 
@@ -85,6 +86,10 @@ class ReviewerApp(App[int]):
                 self.settings.theme = theme.name
             except OSError as exc:
                 self.notify(f"Could not remember the theme: {exc}", severity="warning")
+
+    def notify(self, message: str, **kwargs) -> None:
+        self.said.append(message)
+        super().notify(message, **kwargs)
 
     def _fatal_error(self) -> None:
         """No traceback reaches the user: it goes to a log file, the terminal gets one line.

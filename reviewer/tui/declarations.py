@@ -59,7 +59,7 @@ MAIN: tuple[Command, ...] = (
             "Triage"),
     Command("untag", "T", "untag", "Untag", "Remove tags.", "Triage", footer=False),
     Command("note", "n", "note", "Note", "Edit the paper's note (Markdown) in the app.",
-            "Triage"),
+            "Triage", footer=False),
     Command("note_external", "N", "note_external", "Note in $EDITOR",
             "Edit the paper's note in your $EDITOR.", "Triage", footer=False),
     # Finding
@@ -71,11 +71,12 @@ MAIN: tuple[Command, ...] = (
             "Sort by import order, title, year, upvotes or relevance.", "Find", footer=False),
     # Survey
     Command("assign", "a", "assign", "Section",
-            "Put the paper (or the marked papers) in a section.", "Survey"),
+            "Put the paper (or the marked papers) in a section.", "Survey", footer=False),
     Command("unassign", "A", "unassign", "Unsection", "Take the paper out of a section.",
             "Survey", footer=False),
     Command("outline", "S", "outline", "Outline",
-            "The survey's sections and their papers, to order and edit.", "Survey"),
+            "The survey's sections and their papers, to order and edit.", "Survey",
+            footer=False),
     Command("export", "e", "export", "Export",
             "Export BibTeX and the Markdown survey skeleton, with a preview.", "Survey",
             footer=False),

@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
@@ -115,7 +115,7 @@ class MainScreen(Screen):
         return [] if current is None else [current]
 
     def update_status(self) -> None:
-        self.query_one(StatusLine).show(self.state)
+        self.query_one(StatusLine).show(self.state, self.review.name)
 
     def on_paper_list_cursor_moved(self, message: PaperList.CursorMoved) -> None:
         if self._detail_timer is not None:
@@ -278,8 +278,13 @@ class MainScreen(Screen):
             path = Path(folder) / f"{paper.citekey or current}.md"
             path.write_text(paper.note, encoding="utf-8")
             try:
-                with self.app.suspend():
-                    subprocess.run([*shlex.split(editor), str(path)], check=False)
+                command = [*shlex.split(editor), str(path)]
+                try:
+                    with self.app.suspend():
+                        subprocess.run(command, check=False)
+                except SuspendNotSupported:  # no terminal to hand over (headless, web)
+                    subprocess.run(command, check=False, stdin=subprocess.DEVNULL,
+                                   capture_output=True)
             except (OSError, ValueError) as exc:
                 self.notify(f"Could not run the editor {editor!r}: {exc}", severity="error")
                 return

@@ -25,7 +25,8 @@ class NoteEditor(ModalScreen[str | None]):
     NoteEditor TextArea { height: 1fr; }
     NoteEditor .hint { color: $foreground-muted; }
     """
-    BINDINGS = [Binding("escape", "close", "Done", id="note_close"),
+    # priority: the TextArea would otherwise take escape for itself.
+    BINDINGS = [Binding("escape", "close", "Done", id="note_close", priority=True),
                 Binding("ctrl+s", "save", "Save now", id="note_save", show=False)]
 
     def __init__(self, review: Review, paper_id: int, title: str, note: str) -> None:

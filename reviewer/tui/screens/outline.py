@@ -6,6 +6,7 @@ side panel shows coverage at a glance. Every edit is one stored, undoable change
 
 from __future__ import annotations
 
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
@@ -26,7 +27,7 @@ class OutlineScreen(Screen[None]):
     DEFAULT_CSS = """
     OutlineScreen #outline-panes { height: 1fr; }
     OutlineScreen OptionList, OutlineScreen OptionList:focus {
-        width: 3fr; border: none; background: $surface;
+        width: 3fr; height: 1fr; border: none; background: $surface;
     }
     OutlineScreen #coverage { width: 1fr; padding: 0 1; background: $panel; }
     OutlineScreen #outline-title { background: $panel; color: $accent; text-style: bold;
@@ -90,14 +91,16 @@ class OutlineScreen(Screen[None]):
 
     def coverage_text(self) -> Text:
         cov = coverage(self.review)
-        text = Text("Coverage\n\n", style="bold")
+        warn = Style(color=self.app.theme_variables.get("error"), bold=True)
+        text = Text()
+        text.append("Coverage\n\n", style="bold")
         for title, count in cov.per_section:
-            style = "bold red" if title in cov.thin_sections else ""
+            style = warn if title in cov.thin_sections else Style()
             text.append(f"{count:>4}  ", style=style)
             text.append(f"{title}\n", style=style)
         if cov.thin_sections:
             text.append(f"\n{len(cov.thin_sections)} section(s) with fewer than {THIN_SECTION} "
-                        "papers\n", style="red")
+                        "papers\n", style=warn)
         text.append(f"\nIncluded but in no section: {len(cov.unplaced_included)}\n")
         text.append(f"Starred but in no section: {len(cov.unplaced_starred)}\n")
         if cov.unplaced_included or cov.unplaced_starred:

@@ -23,7 +23,9 @@ DECISION_GLYPH = {Decision.UNDECIDED: "·", Decision.INCLUDE: "✓", Decision.MA
                   Decision.EXCLUDE: "✗"}
 
 
-class PaperList(ScrollView, can_focus=True):
+class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
+    # The screen binds the movement keys (remappable by id); the scroll bindings
+    # inherited from ScrollView would move the view without the cursor.
     COMPONENT_CLASSES = {
         "paper-list--cursor", "paper-list--mark", "paper-list--star", "paper-list--include",
         "paper-list--maybe", "paper-list--exclude", "paper-list--undecided",

@@ -13,9 +13,11 @@ class StatusLine(Static):
     StatusLine { height: 1; background: $panel; color: $foreground; padding: 0 1; }
     """
 
-    def show(self, state: ListView) -> None:
+    def show(self, state: ListView, review_name: str = "") -> None:
         c = state.counts()
         text = Text(no_wrap=True, overflow="ellipsis")
+        if review_name:
+            text.append(f"{review_name}  ", style="italic")
         text.append(f"{c['shown']}/{c['total']} shown", style="bold")
         text.append(f"  ·  {c['undecided']} undecided  ·  {c['included']} included  ·  "
                     f"{c['starred']} starred")

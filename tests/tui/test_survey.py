@@ -1,0 +1,118 @@
+"""Sections from the paper list, the outline screen, the export screen, importing at start."""
+
+from __future__ import annotations
+
+from reviewer.core.store import Review
+from reviewer.tui.app import ReviewerApp
+from reviewer.tui.screens.export import ExportScreen
+from reviewer.tui.screens.main import MainScreen
+from reviewer.tui.screens.outline import OutlineScreen
+
+from .conftest import FIXTURE, SIZE, stored
+
+
+def sections(review_path):
+    with Review.open(review_path) as review:
+        return [(s.title, s.position, s.description, s.paper_ids) for s in review.sections()]
+
+
+async def test_assign_with_completion_and_unassign(make_app, review_path):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("a", *"Segmentation methods", "enter")
+        await pilot.press("j", "a", *"seg")
+        await pilot.pause()
+        await pilot.press("right", "enter")  # completes the existing section
+        assert sections(review_path) == [("Segmentation methods", 1, "", [1, 2])]
+        await pilot.press("A", "enter")  # the only section is offered
+        assert sections(review_path) == [("Segmentation methods", 1, "", [1])]
+        assert stored(review_path)[1].sections == ["Segmentation methods"]
+
+
+async def test_outline_edits_sections_and_orders_papers(make_app, review_path):
+    with Review.open(review_path) as review:
+        review.assign("Methods", [1, 2, 3], create=True)
+        review.assign("Data", [4], create=True)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("S")
+        assert isinstance(app.screen, OutlineScreen)
+        # The lines: Methods, #1, #2, #3, Data, #4.
+        await pilot.press("down", "J")  # #1 moves below #2
+        assert sections(review_path)[0][3] == [2, 1, 3]
+        await pilot.press("K")
+        assert sections(review_path)[0][3] == [1, 2, 3]
+        await pilot.press("home", "J")  # the Methods section moves after Data
+        assert [s[0] for s in sections(review_path)] == ["Data", "Methods"]
+        await pilot.press("r", "ctrl+u", *"Approaches", "enter")
+        await pilot.press("d", *"How it is done", "enter")
+        assert sections(review_path)[1][:3] == ("Approaches", 2, "How it is done")
+        await pilot.press("c", *"Open questions", "enter")
+        assert [s[0] for s in sections(review_path)] == ["Data", "Approaches", "Open questions"]
+        await pilot.press("u")  # undo the new section
+        assert [s[0] for s in sections(review_path)] == ["Data", "Approaches"]
+        await pilot.press("home", "delete")  # delete Data: its paper stays in the review
+        assert [s[0] for s in sections(review_path)] == ["Approaches"]
+        assert 4 in stored(review_path)
+        await pilot.press("down", "delete")  # take #1 out of Approaches
+        assert sections(review_path)[0][3] == [2, 3]
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+        assert app.screen.state.by_id[1].sections == []
+
+
+async def test_outline_shows_coverage(make_app, review_path):
+    with Review.open(review_path) as review:
+        review.decide([5, 6], "include")
+        review.assign("Thin", [5], create=True)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("S")
+        text = str(app.screen.coverage_text())
+        assert "1  Thin" in text and "fewer than 3" in text
+        assert "Included but in no section: 1" in text
+
+
+async def test_export_screen_writes_both_files(make_app, review_path, tmp_path):
+    with Review.open(review_path) as review:
+        review.decide([1, 2], "include")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        assert isinstance(app.screen, ExportScreen)
+        screen = app.screen
+        screen.query_one("#export-md").value = str(tmp_path / "s.md")
+        screen.query_one("#export-bib").value = str(tmp_path / "s.bib")
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    text = (tmp_path / "s.md").read_text()
+    assert 'bibliography: "s.bib"' in text and text.count("- [@") == 2
+    assert (tmp_path / "s.bib").read_text().count("\n@") == 2
+
+
+async def test_importing_files_when_the_app_opens(tmp_path):
+    path = tmp_path / "new.sqlite"
+    app = ReviewerApp(path, files=[str(FIXTURE)], year=2024)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(50):
+            await pilot.pause(0.1)
+            if isinstance(app.screen, MainScreen):
+                break
+        assert isinstance(app.screen, MainScreen)
+        assert len(app.screen.state.rows) == 8
+        assert any("8 new" in m for m in app.said)
+    assert len(stored(path)) == 8
+
+
+async def test_a_bad_file_at_import_leaves_the_review_as_it_was(tmp_path, review_path):
+    bad = tmp_path / "junk.txt"
+    bad.write_text("12345 67890\n!!! ###\n")
+    app = ReviewerApp(review_path, files=[str(bad)])
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(50):
+            await pilot.pause(0.1)
+            if isinstance(app.screen, MainScreen):
+                break
+        assert any("unrecognised format" in m for m in app.said)
+        assert len(app.screen.state.rows) == 8

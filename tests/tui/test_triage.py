@@ -1,0 +1,266 @@
+"""Driving the paper list with real keys and checking what the review stored."""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+
+from reviewer.core.model import Decision
+from reviewer.core.store import Review
+from reviewer.tui.screens.main import MainScreen
+from reviewer.tui.widgets.paper_list import PaperList
+
+from .conftest import SIZE, stored
+
+
+def main_screen(app) -> MainScreen:
+    assert isinstance(app.screen, MainScreen)
+    return app.screen
+
+
+def cursor_id(app) -> int:
+    return app.screen.query_one(PaperList).current_id
+
+
+async def test_star_and_decisions_with_advance(make_app, review_path):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert cursor_id(app) == 1
+        await pilot.press("s")
+        assert stored(review_path)[1].starred
+        await pilot.press("s")
+        assert not stored(review_path)[1].starred
+        await pilot.press("i")  # include #1, then on to the next undecided: #2
+        assert cursor_id(app) == 2
+        await pilot.press("m", "x")
+        papers = stored(review_path)
+        assert [papers[i].decision for i in (1, 2, 3)] == [
+            Decision.INCLUDE, Decision.MAYBE, Decision.EXCLUDE]
+        assert cursor_id(app) == 4
+        await pilot.press("k", "0")  # back to #3 and undecide it
+        assert stored(review_path)[3].decision == Decision.UNDECIDED
+        await pilot.press("g")
+        assert cursor_id(app) == 1
+        await pilot.press("i")  # #1 already included: advance skips decided #2 to #3
+        assert cursor_id(app) == 3
+
+
+async def test_advance_can_be_turned_off(make_app, review_path, isolated_dirs):
+    config = isolated_dirs / "config" / "reviewer" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text("[behaviour]\nadvance_after_decision = false\n")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("i")
+        assert cursor_id(app) == 1
+    assert stored(review_path)[1].decision == Decision.INCLUDE
+
+
+async def test_moving(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 8)) as pilot:
+        await pilot.press("j", "j", "down")
+        assert cursor_id(app) == 4
+        await pilot.press("up", "k")
+        assert cursor_id(app) == 2
+        await pilot.press("G")
+        assert cursor_id(app) == 8
+        await pilot.press("home")
+        assert cursor_id(app) == 1
+        await pilot.press("pagedown")
+        assert cursor_id(app) > 2
+        await pilot.press("pageup")
+        assert cursor_id(app) == 1
+        await pilot.press("enter")
+        assert app.focused.id == "detail"
+        await pilot.press("escape")
+        assert app.focused.id == "papers"
+
+
+async def test_marked_papers_take_bulk_actions(make_app, review_path):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space", "space")  # marks #1 and #2, cursor on #3
+        assert main_screen(app).state.marked == {1, 2}
+        await pilot.press("s", "x")
+        await pilot.press("t", *"bulk, other", "enter")
+        await pilot.press("a", *"Methods", "enter")
+        papers = stored(review_path)
+        for pid in (1, 2):
+            assert papers[pid].starred and papers[pid].decision == Decision.EXCLUDE
+            assert papers[pid].tags == ["bulk", "other"]
+            assert papers[pid].sections == ["Methods"]
+        assert not papers[3].starred and papers[3].tags == []
+        await pilot.press("escape")  # clears the marks
+        assert main_screen(app).state.marked == set()
+
+
+async def test_tags_with_completion_and_removal(make_app, review_path):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("t", *"segmentation", "enter")
+        await pilot.press("j", "t", *"seg")
+        await pilot.pause()
+        await pilot.press("right", "enter")  # accept the completion
+        assert stored(review_path)[2].tags == ["segmentation"]
+        await pilot.press("T", *"segmentation", "enter")
+        assert stored(review_path)[2].tags == []
+        await pilot.press("t", "escape")  # cancelled: nothing changes
+        assert stored(review_path)[2].tags == []
+
+
+async def test_note_in_the_app_is_one_undo_step(make_app, review_path):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", *"first", "enter", "-", " ", *"point")
+        await pilot.pause(1.3)  # an autosave while typing
+        assert stored(review_path)[1].note == "first\n- point"
+        await pilot.press(*" more", "escape")
+        assert stored(review_path)[1].note == "first\n- point more"
+        await pilot.press("u")
+        assert stored(review_path)[1].note == ""
+
+
+async def test_note_in_external_editor(make_app, review_path, tmp_path, monkeypatch):
+    editor = tmp_path / "fake-editor"
+    editor.write_text(f"#!{sys.executable}\nimport sys\n"
+                      "open(sys.argv[1], 'a').write('written by the editor\\n')\n")
+    editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("EDITOR", str(editor))
+    monkeypatch.delenv("VISUAL", raising=False)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("N")
+        await pilot.pause()
+    assert stored(review_path)[1].note == "written by the editor\n"
+
+
+async def test_search_live_then_clear(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.5)  # the search index loads in the background
+        await pilot.press("slash", *"segm")
+        state = main_screen(app).state
+        assert {r.id for r in state.view} == {1, 8}
+        await pilot.press("enter")
+        assert app.focused.id == "papers" and state.query == "segm"
+        await pilot.press("slash", "backspace", "backspace", "backspace", "backspace",
+                          *"dermatolgy")  # a typo, still found
+        assert [r.id for r in state.view] == [5]
+        await pilot.press("escape")
+        assert state.query == "" and len(state.view) == 8
+
+
+async def test_filters_combine(make_app, review_path):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s", "j", "j", "s", "i")  # star #1 and #3, include #3
+        await pilot.press("f", "space", "ctrl+s")  # starred only
+        state = main_screen(app).state
+        assert [r.id for r in state.view] == [1, 3]
+        # Add: decision include (second field), keeping starred.
+        await pilot.press("f", "tab", "enter", "down", "down", "enter", "ctrl+s")
+        assert [r.id for r in state.view] == [3]
+        assert state.filters.label == "starred + include"
+        await pilot.press("f", "ctrl+x")
+        assert len(state.view) == 8
+
+
+async def test_year_and_code_filters(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f", *["tab"] * 5, "space")  # has a code link
+        await pilot.press("tab", *"2022", "tab", *"2024", "enter")
+        state = main_screen(app).state
+        assert [r.id for r in state.view] == [1, 4]
+
+
+async def test_sorts(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("o", "down", "enter")  # title
+        state = main_screen(app).state
+        titles = [r.title for r in state.view]
+        assert titles == sorted(titles, key=str.casefold)
+        await pilot.press("o", "down", "enter")  # year, newest first
+        years = [r.year for r in state.view]
+        assert years == sorted(years, reverse=True)
+
+
+async def test_undo_redo_and_undo_after_restart(make_app, review_path):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s", "t", *"x", "enter")
+        await pilot.press("u")
+        assert stored(review_path)[1].tags == []
+        await pilot.press("ctrl+r")
+        assert stored(review_path)[1].tags == ["x"]
+    app = make_app()  # a new session undoes the last one's changes
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("u", "u")
+        paper = stored(review_path)[1]
+        assert paper.tags == [] and not paper.starred
+        assert not main_screen(app).state.by_id[1].starred
+
+
+async def test_open_link_and_copy_key(make_app, review_path, monkeypatch):
+    app = make_app()
+    opened, copied = [], []
+    monkeypatch.setattr(app, "open_url", lambda url, **kw: opened.append(url))
+    monkeypatch.setattr(app, "copy_to_clipboard", copied.append)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("l", "y")
+    paper = stored(review_path)[1]
+    assert opened == ["https://github.com/example/alpha-net"]
+    assert copied == [paper.citekey]
+    with Review.open(review_path) as r:
+        assert r.conn.execute("SELECT citekey_frozen FROM papers WHERE id = 1").fetchone()[0]
+
+
+async def test_hostile_title_is_drawn_literally(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("G", "k")
+        papers = app.screen.query_one(PaperList)
+        line = papers.render_line(6).text
+        assert "[bold red]Styled[/] title with [link=https://evil]markup" in line
+        await pilot.pause(0.2)
+        svg = app.export_screenshot()  # the whole screen as drawn, detail pane included
+        assert svg.count("Styled[/]") >= 2 and "markup[/link]" in svg  # list and detail
+
+
+async def test_command_palette_runs_commands(make_app, review_path):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Star")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+    assert stored(review_path)[1].starred
+
+
+async def test_help_screen_lists_every_binding_with_its_remapped_key(make_app, isolated_dirs):
+    from rich.console import Console
+
+    from reviewer.tui.declarations import MAIN
+    from reviewer.tui.screens.help import HelpScreen, help_table
+
+    config = isolated_dirs / "config" / "reviewer" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text('[keys]\nstar = "w"\n')
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        console = Console(width=200, record=True, file=open(os.devnull, "w"))
+        console.print(help_table(app, app.screen.commands, app.screen.keymap))
+        lines = console.export_text().splitlines()
+        for command in MAIN:
+            assert any(command.id in line for line in lines), command.id
+        star = next(line for line in lines if line.rstrip().endswith(" star"))
+        assert star.split()[0] == "w"
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
