@@ -118,6 +118,10 @@ class MainScreen(Screen):
         self.query_one(StatusLine).show(self.state, self.review.name)
 
     def on_paper_list_cursor_moved(self, message: PaperList.CursorMoved) -> None:
+        self.show_detail_soon()
+
+    def show_detail_soon(self) -> None:
+        """Refresh the detail pane once the cursor rests: holding j stays fluid."""
         if self._detail_timer is not None:
             self._detail_timer.stop()
         self._detail_timer = self.set_timer(DETAIL_DELAY, self.show_detail_now)
@@ -133,7 +137,7 @@ class MainScreen(Screen):
         self.state.recompute()
         self.papers.refresh_view(keep)
         self.update_status()
-        self.show_detail_now()
+        self.show_detail_soon()
 
     def changed(self, ids: list[int] | set[int] | None, text_changed: bool = False) -> None:
         """Refresh after an edit of ``ids`` (None: anything may have changed)."""
@@ -153,7 +157,7 @@ class MainScreen(Screen):
                 self.papers.refresh_view(self.papers.current_id)
             self.papers.refresh()
         self.update_status()
-        self.show_detail_now()
+        self.show_detail_soon()
 
     def say(self, message: str) -> None:
         self.notify(message, timeout=2.5)
