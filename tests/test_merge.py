@@ -77,3 +77,13 @@ def test_reimporting_the_same_records_changes_nothing(review):
     assert store_papers(review, again, ["/a.txt"]) == (0, 1)
     assert len(review.history()) == history  # nothing changed, nothing to undo
     assert len(review.get(1).sources) == 1
+
+
+def test_bibtex_names_beat_as_many_names_from_a_listing():
+    listing = Paper(TITLE, authors=["Blaise Aguera y Arcas", "Joelle Barral"], author_count=2)
+    bib = Paper(TITLE, authors=["Aguera y Arcas, Blaise", "Barral, Joelle"], author_count=2)
+    assert merged_fields(listing, bib) == {"authors": ["Aguera y Arcas, Blaise", "Barral, Joelle"]}
+    assert merged_fields(bib, listing) == {}
+    # More names still win over the better form.
+    longer = Paper(TITLE, authors=["Blaise Aguera y Arcas", "Joelle Barral", "Dale Webster"])
+    assert merged_fields(bib, longer)["authors"][2] == "Dale Webster"

@@ -27,7 +27,7 @@ def merged_fields(base: Paper, other: Paper) -> dict[str, Any]:
         changes["abstract"] = other.abstract
         changes["abstract_truncated"] = other.abstract_truncated
 
-    if len(other.authors) > len(base.authors):
+    if _richer_authors(base.authors, other.authors):
         changes["authors"] = list(other.authors)
     count = max(base.author_count or 0, other.author_count or 0,
                 len(changes.get("authors", base.authors))) or None
@@ -52,6 +52,18 @@ def merged_fields(base: Paper, other: Paper) -> dict[str, Any]:
     if missing:
         changes["extra"] = {**base.extra, **missing}
     return changes
+
+
+def _richer_authors(base: list[str], other: list[str]) -> bool:
+    """More names win. Among as many, names in BibTeX's "Last, First" form win: they say
+    where a surname like "Aguera y Arcas" starts, which "First Last" from a listing cannot."""
+    if len(other) != len(base):
+        return len(other) > len(base)
+    return _structured(other) > _structured(base)
+
+
+def _structured(names: list[str]) -> int:
+    return sum(1 for name in names if "," in name)
 
 
 def apply_fields(paper: Paper, changes: dict[str, Any]) -> None:
