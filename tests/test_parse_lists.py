@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reviewer.cli import main
 from reviewer.core.errors import InputError
-from reviewer.core.parsers import ParseContext, detect_format, lines, markdown, parse_text
+from reviewer.core.parsers import ParseContext, detect_format, hf, lines, markdown, parse_text
 from reviewer.core.reading import read_dump
 
 from .conftest import FIXTURES, ROOT
 
 LISTS = FIXTURES / "lists"
+MD_SAMPLE = ROOT / "sample_lists" / "awesome-medical-vlm.md"
 
 
 def parse(path, fmt=None):
@@ -36,25 +39,42 @@ def test_markdown_items_tables_and_categories():
         (22, "Epsilon-Bench: Tables Too", 2023, "2303.00003", "", "",
          ["https://github.com/x/eps"], ["Benchmarks"]),
         (23, "Zeta: Unlinked Row Title", 2020, "", "", "", [], ["Benchmarks"]),
+        # "1. Title. Venue 2023. [pdf](...)": the venue is not part of the title.
+        (27, "Eta: Numbered With Venue", 2023, "2301.00007", "", "", [], ["Reading list"]),
+        (28, "Theta: An Italic Title", 2021, "", "", "https://openreview.net/forum?id=theta",
+         [], ["Reading list"]),
+        (29, "Iota: A Quoted Title, With a Comma", 2019, "", "10.5555/iota.9", "", [],
+         ["Reading list"]),
+        # Rich markup and LaTeX specials in a title are the author's text: kept literally.
+        (30, "Kappa: [bold]Rich[/] markup & 100% #literal", 2024, "2405.00010", "", "", [],
+         ["Reading list"]),
+        (31, "Lambda", 2022, "", "", "", ["https://gitlab.com/x/lambda"], ["Reading list"]),
     ]
     assert [(s.line, s.reason) for s in result.skipped] == [
         (7, "in the 'Table of Contents' section, not a paper"),
-        (16, "no paper title in this item")]
+        (16, "no paper title in this item"),
+        (35, "in the 'Contributing' section, not a paper")]
 
 
 def test_markdown_sample():
-    sample = ROOT / "sample_lists" / "awesome-medical-vlm.md"
-    fmt, result = parse(sample)
+    fmt, result = parse(MD_SAMPLE)
     assert fmt == "markdown"
-    text = sample.read_text(encoding="utf-8")
+    text = MD_SAMPLE.read_text(encoding="utf-8")
     # Papers are the list items linking to arXiv, DOI or GitHub outside the Contents.
-    expected = sum(1 for line in text.splitlines()
-                   if line.lstrip().startswith(("- [", "- **", "1. [", "2. ["))
-                   and ("arxiv.org" in line or "doi.org" in line or "github.com" in line))
-    assert len(result.papers) == expected == 10
+    expected = [number for number, line in enumerate(text.splitlines(), 1)
+                if line.lstrip().startswith(("- [", "- **", "1. ", "2. "))
+                and any(host in line for host in ("arxiv.org", "doi.org", "github.com"))]
+    assert [p.sources[0].line for p in result.papers] == expected
+    assert len(expected) == 11
     nnunet = result.papers[1]
     assert nnunet.doi == "10.1038/s41592-020-01008-z"
     assert nnunet.links == ["https://github.com/MIC-DKFZ/nnUNet"]
+    generalist = next(p for p in result.papers if p.arxiv_id == "2307.14334")
+    assert (generalist.title, generalist.year) == ("Towards Generalist Biomedical AI", 2023)
+    assert generalist.keywords == ["Generalist models"]
+    assert {s.line for s in result.skipped} == {
+        number for number, line in enumerate(text.splitlines(), 1)
+        if "](#" in line or "CONTRIBUTING" in line}
 
 
 def test_plain_list():
@@ -71,7 +91,26 @@ def test_plain_list():
     assert [s.line for s in result.skipped] == [5, 6]
 
 
-def test_numbered_list_skips_its_heading():
+def test_numbered_list_with_trailing_ids():
+    fmt, result = parse(LISTS / "plain_numbered.txt")
+    assert fmt == "lines"
+    got = [(p.sources[0].line, p.title, p.year, p.arxiv_id, p.doi) for p in result.papers]
+    assert got == [
+        (3, "Attention Is All You Need", None, "", ""),
+        (4, "Deep Residual Learning for Image Recognition", 2016, "", ""),
+        # A bare new-style id at the end of the line is an arXiv id; its YYMM gives the year.
+        (5, "Swin Transformer: Hierarchical Vision Transformer using Shifted Windows", 2021,
+         "2103.14030", ""),
+        (6, "Segment Anything", 2023, "2304.02643", ""),
+        (7, "[bold]Hostile[/] Title & 100% #1 {unbalanced", None, "", ""),
+        (8, "BERT: Pre-training of Deep Bidirectional Transformers", None, "",
+         "10.18653/v1/n19-1423"),
+    ]
+    # The heading is not numbered like the rest; "12345" is no title.
+    assert [s.line for s in result.skipped] == [1, 9]
+
+
+def test_numbered_sample_skips_its_heading():
     fmt, result = parse(ROOT / "sample_lists" / "reading-list.txt")
     assert fmt == "lines"
     assert len(result.papers) == 6
@@ -79,9 +118,10 @@ def test_numbered_list_skips_its_heading():
     assert result.papers[0].title == "Attention Is All You Need"
 
 
-@pytest.mark.parametrize("name", ["code.txt", "data.csv", "log.txt"])
+@pytest.mark.parametrize("name", ["code.txt", "data.csv", "log.txt", "prose.txt", "junk.txt"])
 def test_files_that_are_not_lists_are_unrecognised(name, capsys):
     path = LISTS / name
+    assert lines.detect(read_dump(path).text) < 0.3
     with pytest.raises(InputError, match="unrecognised format"):
         detect_format(read_dump(path).text, str(path))
     assert main(["import", str(path)]) == 2
@@ -98,18 +138,67 @@ def test_forcing_a_format(capsys):
 def test_list_detectors_stay_below_hf_on_the_seeds(seeds):
     for seed in seeds.glob("*.txt"):
         text = read_dump(seed).text
-        assert markdown.detect(text) == 0.0
-        assert lines.detect(text) < 0.3
+        assert markdown.detect(text) < hf.detect(text)
+        assert lines.detect(text) < 0.3 < hf.detect(text)
         assert detect_format(text) == "hf"
+
+
+@pytest.mark.parametrize("path, own", [
+    (LISTS / "awesome.md", markdown), (MD_SAMPLE, markdown),
+    (LISTS / "plain.txt", lines), (LISTS / "plain_numbered.txt", lines),
+    (ROOT / "sample_lists" / "reading-list.txt", lines)])
+def test_hf_does_not_outscore_the_list_detectors(path, own):
+    text = read_dump(path).text
+    assert own.detect(text) > hf.detect(text)
+    assert detect_format(text) == own.NAME
+
+
+def test_plain_lists_stay_below_markdown_on_markdown():
+    for path in (LISTS / "awesome.md", MD_SAMPLE):
+        text = read_dump(path).text
+        assert lines.detect(text) < markdown.detect(text)
+
+
+def test_importing_the_markdown_sample_through_the_cli(capsys):
+    text = MD_SAMPLE.read_text(encoding="utf-8")
+    assert main(["import", str(MD_SAMPLE)]) == 0
+    out = capsys.readouterr().out
+    assert f"{MD_SAMPLE}: 11 papers (Markdown list)" in out
+    # The four skipped lines: three Contents anchors and the Contributing bullet.
+    assert out.count("  skipped ") == 4
+    assert "11 new, 0 already present (merged)" in out
+    assert main(["list", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    by_id = {p["arxiv_id"]: p for p in listed if p["arxiv_id"]}
+    assert by_id["2304.12306"]["title"] == "Segment Anything in Medical Images"
+    assert by_id["2304.12306"]["links"] == ["https://github.com/bowang-lab/MedSAM"]
+    assert all(p["title"] in text for p in listed)
+    assert {tuple(p["sources"][0].values())[1:] for p in listed} >= {(15, "markdown")}
+
+
+def test_importing_a_plain_list_twice_adds_nothing(capsys):
+    path = ROOT / "sample_lists" / "reading-list.txt"
+    assert main(["import", str(path)]) == 0
+    assert "6 new, 0 already present" in capsys.readouterr().out
+    assert main(["import", str(path)]) == 0
+    assert "0 new, 6 already present" in capsys.readouterr().out
 
 
 settings_ = settings(max_examples=150, deadline=None,
                      suppress_health_check=[HealthCheck.too_slow])
+MD_PIECES = st.sampled_from([
+    "# Heading", "## Contents", "## Contributing", "- [Title](https://arxiv.org/abs/2401.01234)",
+    "- **Bold Title** [[code](https://github.com/a/b)]", "1. A Title. CVPR 2023. [pdf](x.pdf)",
+    "  - nested", "| a | b |", "|---|---|", "| [T](https://doi.org/10.1/x) | 2020 |",
+    "- [![badge](https://img.shields.io/x.svg)](https://x.org)", "- [anchor](#a)", "",
+    "- [unbalanced](", "- [bold]x[/] % & # {", "```", "> quote"])
 
 
 @settings_
-@given(st.text(max_size=600))
-def test_markdown_never_raises(text):
+@given(st.lists(MD_PIECES | st.text(max_size=30), max_size=40))
+def test_markdown_never_raises(pieces):
+    # Parsers get text as read_dump hands it over: every line end already "\n".
+    text = "\n".join(pieces).replace("\r\n", "\n").replace("\r", "\n")
     result = markdown.parse(text, ParseContext("x.md", 2025))
     for paper in result.papers:
         assert paper.title.strip()
@@ -119,16 +208,29 @@ def test_markdown_never_raises(text):
 @settings_
 @given(st.text(max_size=600))
 def test_lines_never_raise(text):
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     result = lines.parse(text, ParseContext("x.txt", 2025))
     for paper in result.papers:
         assert paper.title.strip()
         assert 1 <= paper.sources[0].line <= text.count("\n") + 1
 
 
-def test_a_ten_megabyte_line_is_handled():
-    big = "Word " * 2_000_000
+@pytest.mark.parametrize("unit", ["Word ", "Word, (2023) [x] ", "[a](https://x.org/", "**b* "])
+def test_a_ten_megabyte_line_is_handled(unit):
+    big = unit * (10_000_000 // len(unit))  # one 10 MB line of what the title rules look at
     for module, text in ((lines, f"A Real Title Here\n{big}\n"),
                          (markdown, f"- [A Real Title Here](https://x.org)\n- {big}\n")):
         result = module.parse(text, ParseContext("x", 2025))
-        assert [p.title for p in result.papers] == ["A Real Title Here"]
-        assert [s.line for s in result.skipped] == [2]
+        assert result.papers[0].title == "A Real Title Here"
+        for paper in result.papers[1:]:  # whatever the giant line yields, it is a title
+            assert paper.sources[0].line == 2 and len(paper.title) <= markdown.MAX_TITLE
+        assert len(result.papers) + len(result.skipped) == 2
+
+
+def test_a_giant_markdown_line_is_reported_not_parsed():
+    text = "- [A Real Title Here](https://x.org)\n- " + "**b* " * 2_000_000 + "\n- [Next](https://y.org)\n"
+    result = markdown.parse(text, ParseContext("x.md", 2025))
+    assert [p.title for p in result.papers] == ["A Real Title Here", "Next"]
+    assert [p.sources[0].line for p in result.papers] == [1, 3]
+    assert [(s.line, s.reason) for s in result.skipped] == [
+        (2, "a line of 10,000,002 characters, too long for a list item")]

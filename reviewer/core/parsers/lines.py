@@ -21,7 +21,9 @@ MAX_TITLE = 400
 _NUMBERING = re.compile(r"^\s*(?:\(?\d{1,4}[.):]|[-*+•·▪‣◦]|\[\s?[xX ]?\s?\])\s+")
 _URL = re.compile(r"<?https?://\S+>?")
 _DOI = re.compile(r"\b(?:doi:\s*)?10\.\d{4,9}/\S+", re.IGNORECASE)
-_YEAR = re.compile(r"[\s,.(\[]+((?:19[5-9]|20[0-4])\d)[)\].]*\s*$")
+_YEAR = re.compile(r"[\s,.(\[]+((?:19[5-9]|20[0-4])\d)[)\].,;]*\s*$")
+# A new-style id standing last on the line needs no "arXiv" before it: "Swin 2103.14030".
+_TRAILING_ID = re.compile(r"\s(\d{2}(?:0[1-9]|1[0-2])\.\d{4,5})(?:v\d+)?[.,;]?\s*$")
 _CODE_CHARS = re.compile(r"[{};=<>|\\^~`$]")
 
 
@@ -46,6 +48,11 @@ def _strip_refs(line: str) -> tuple[str, str, str, str, int | None]:
     if match and not arxiv_id and re.search(r"arxiv", line, re.IGNORECASE):
         arxiv_id = normalize_arxiv_id(match.group(0))
         line = line[: match.start()] + line[match.end():]
+    if not arxiv_id:
+        match = _TRAILING_ID.search(line)
+        if match:
+            arxiv_id = match.group(1)
+            line = line[: match.start()]
     line = re.sub(r"\barXiv(?:\s*preprint)?\s*:?\s*$", "", line, flags=re.IGNORECASE)
     year = None
     match = _YEAR.search(line)
@@ -80,11 +87,18 @@ def _read(line: str) -> tuple[str, str, str, str, int | None]:
     return title, arxiv_id, doi, url, year
 
 
+def _looks_listed(line: str) -> bool:
+    title = _read(line)[0]
+    # Wrapped prose (a README, a licence) is made of lines that read like titles one by
+    # one, but most of them continue a sentence and so start in lower case; titles do not.
+    return title_problem(title) is None and not title[:1].islower()
+
+
 def detect(sample: str) -> float:
     lines = [line for line in sample.split("\n") if line.strip()]
     if not lines:
         return 0.0
-    good = sum(1 for line in lines if title_problem(_read(line)[0]) is None)
+    good = sum(1 for line in lines if _looks_listed(line))
     share = good / len(lines)
     # The fallback: never above the specific formats, and only for lists of titles.
     return 0.45 if share >= 0.7 else 0.1 * share

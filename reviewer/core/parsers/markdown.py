@@ -29,6 +29,15 @@ NON_PAPER_SECTIONS = re.compile(r"^(table of )?contents$|^contribut|^licen[cs]e|
 MAX_TITLE = 400
 _YEAR = re.compile(r"(?<![\d/.])(19[5-9]\d|20[0-4]\d)(?![\d/])")
 _CUT = re.compile(r"\s+[-–—|]\s+|\s*[\[(]\s*$")
+# Where a title written as plain text may end: "Title. CVPR 2023.", "Title (CVPR 2022)",
+# "Title, ICLR 2021"; it ends there only when a year follows soon after.
+_TAIL = re.compile(r"\.\s+|\s*[(\[]|,\s+")
+_QUOTED = re.compile(r"^[\"“‘]([^\"“”‘’]{4,})[\"”’]")
+# A list item's line is a title plus a few links. Far longer lines are prose or junk, and
+# markdown-it's emphasis pass can take a minute on a 10 MB line of "**b* ": such lines are
+# blanked (keeping every line number) and reported instead.
+MAX_LINE = 20_000
+_TITLE_SCAN = 2000  # a title is at most MAX_TITLE long: look no further for where it ends
 
 _BULLET = re.compile(r"^\s{0,3}(?:[-*+]|\d{1,3}[.)])\s+\S")
 _MD_LINK = re.compile(r"\[[^\]\n]+\]\((?:https?://|#)[^)\s]+\)")
@@ -66,6 +75,7 @@ def _inline_item(token, line: int) -> _Item:
     links_seen = 0
     seen_content = in_link = in_strong = False
     link_text: list[str] = []
+    text: list[str] = []
     for child in token.children or []:
         kind = child.type
         if kind == "link_open":
@@ -83,8 +93,8 @@ def _inline_item(token, line: int) -> _Item:
             links_seen += 1
             outside.append([])
             continue
-        if kind in ("strong_open", "strong_close"):
-            in_strong = kind == "strong_open"
+        if kind in ("strong_open", "strong_close", "em_open", "em_close"):
+            in_strong = kind.endswith("_open")
             if in_strong and not seen_content:
                 lead_bold = []
             continue
@@ -94,7 +104,7 @@ def _inline_item(token, line: int) -> _Item:
             value = " "
         else:
             continue  # images (badges), html
-        item.text += value
+        text.append(value)
         seen_content = seen_content or bool(value.strip())
         if in_link:
             link_text.append(value)
@@ -103,15 +113,16 @@ def _inline_item(token, line: int) -> _Item:
         if in_strong and lead_bold is not None and not links_seen:
             lead_bold.append(value)
 
+    item.text = "".join(text)
     candidates = []
     if first_link_text is not None:
         candidates.append("".join(first_link_text))
     if lead_bold:
         candidates.append("".join(lead_bold))
     for segment in outside:
-        text = _CUT.split("".join(segment).strip(" -–—*•[]()"), maxsplit=1)[0]
-        if text.strip():
-            candidates.append(text)
+        plain = _plain_title("".join(segment).strip(" -–—*•[]()"))
+        if plain.strip():
+            candidates.append(plain)
             break
     for candidate in candidates:
         title = clean_text(candidate).strip(" .,:;\"'*_[](){}")
@@ -121,10 +132,29 @@ def _inline_item(token, line: int) -> _Item:
     return item
 
 
+def _plain_title(text: str) -> str:
+    """The title at the start of an item's plain text, without the venue and year after it."""
+    quoted = _QUOTED.match(text)
+    if quoted:
+        return quoted.group(1)
+    head = _CUT.split(text[:_TITLE_SCAN], maxsplit=1)[0]
+    if len(head) < len(text[:_TITLE_SCAN]):
+        text = head
+    for match in _TAIL.finditer(text, 0, _TITLE_SCAN):
+        rest = text[match.end(): match.end() + 60]
+        if match.group().startswith(",") and len(text) - match.end() > 50:
+            continue  # commas inside titles are common: only a short tail is a venue
+        if match.start() and _YEAR.search(rest):
+            return text[: match.start()]
+    return text
+
+
 def parse(text: str, ctx: ParseContext) -> ParseResult:
     from markdown_it import MarkdownIt
 
     result = ParseResult()
+    if len(text) > MAX_LINE:
+        text = _blank_long_lines(text, result)
     md = MarkdownIt("commonmark").enable("table")
     tokens = md.parse(text)
     headings: dict[int, str] = {}
@@ -193,6 +223,15 @@ def parse(text: str, ctx: ParseContext) -> ParseResult:
             row.text = " ".join(c.text for c in cells)
             emit(row)
     return result
+
+
+def _blank_long_lines(text: str, result: ParseResult) -> str:
+    lines = text.split("\n")
+    for number, line in enumerate(lines, 1):
+        if len(line) > MAX_LINE:
+            result.skip(number, f"a line of {len(line):,} characters, too long for a list item")
+            lines[number - 1] = ""
+    return "\n".join(lines)
 
 
 def _paper(item: _Item, keywords: list[str], ctx: ParseContext) -> Paper:
