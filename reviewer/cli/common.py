@@ -30,8 +30,9 @@ def say(text: str = "") -> None:
 
 
 def print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2 if sys.stdout.isatty() else None)
-    sys.stdout.write("\n")
+    # One write: json.dump would write each of hundreds of thousands of tokens separately.
+    text = json.dumps(data, ensure_ascii=False, indent=2 if sys.stdout.isatty() else None)
+    sys.stdout.write(text + "\n")
 
 
 def plural(count: int, word: str) -> str:

@@ -38,11 +38,16 @@ def ascii_fold(text: str) -> str:
     return decomposed.encode("ascii", "ignore").decode("ascii")
 
 
+_SPLIT = re.compile(r"[\s/]+")
+_NOT_ALNUM = re.compile(r"[^A-Za-z0-9]")
+
+
 def title_words(title: str, count: int = 3) -> list[str]:
     """The first ``count`` significant words of the title, in ASCII, capitalised."""
     words = []
-    for raw in re.split(r"[\s/]+", ascii_fold(title)):
-        word = re.sub(r"[^A-Za-z0-9]", "", raw)
+    text = title if title.isascii() else ascii_fold(title)
+    for raw in _SPLIT.split(text):
+        word = raw if raw.isalnum() else _NOT_ALNUM.sub("", raw)
         if not word or word.lower() in SKIP_WORDS:
             continue
         words.append(word[0].upper() + word[1:])

@@ -30,7 +30,7 @@ FUZZY_THRESHOLD = 93.0
 FUZZY_MIN_LENGTH = 24
 # Popular blocking keys ("a survey", "large language") stop discriminating; capping them
 # keeps each lookup cheap, and the other two keys of a title still find its duplicates.
-BLOCK_CAP = 256
+BLOCK_CAP = 128
 _NUMBERS = re.compile(r"\d+")
 
 
@@ -44,6 +44,12 @@ class Fingerprint:
     doi: str
     surnames: frozenset[str]
     year: int | None  # None when unknown or only inferred
+    keys: tuple[str, ...] | None = None  # blocking keys, computed once
+
+    def block_keys(self) -> tuple[str, ...]:
+        if self.keys is None:
+            self.keys = block_keys(self.title_norm)
+        return self.keys
 
     @classmethod
     def of(cls, key: int, paper: Paper) -> Fingerprint:
@@ -71,11 +77,20 @@ def compatible(a: Fingerprint, b: Fingerprint) -> bool:
 
 
 def block_keys(title_norm: str) -> tuple[str, ...]:
+    """Keys of the buckets a title goes in: its first three words, its last three, its
+    three longest, and its first and last 16 characters.
+
+    A small change (a typo, a dropped word) alters some of them and leaves another that
+    leads to the original: word keys survive a change at either end, character keys one
+    in the middle. Keys this long keep buckets small even where many titles share their
+    first words ("A survey of...").
+    """
     words = title_norm.split()
     if len(words) < 3:
         return ()
-    longest = sorted(sorted(words, key=len, reverse=True)[:2])
-    return ("f" + " ".join(words[:2]), "l" + " ".join(words[-2:]), "m" + " ".join(longest))
+    longest = sorted(sorted(words, key=len, reverse=True)[:3])
+    return ("f" + " ".join(words[:3]), "l" + " ".join(words[-3:]), "m" + " ".join(longest),
+            "<" + title_norm[:16], ">" + title_norm[-16:])
 
 
 class DuplicateIndex:
@@ -99,11 +114,14 @@ class DuplicateIndex:
         same = self._by_title.setdefault(fp.title_norm, [])
         same.append(fp)
         if len(same) == 1 and len(fp.title_norm) >= FUZZY_MIN_LENGTH:
-            for k in block_keys(fp.title_norm):
-                fps, titles = self._blocks.setdefault(k, ([], []))
-                if len(fps) < BLOCK_CAP:
-                    fps.append(fp)
-                    titles.append(fp.title_norm)
+            blocks = self._blocks
+            for k in fp.block_keys():
+                block = blocks.get(k)
+                if block is None:
+                    blocks[k] = ([fp], [fp.title_norm])
+                elif len(block[0]) < BLOCK_CAP:
+                    block[0].append(fp)
+                    block[1].append(fp.title_norm)
 
     def update(self, old: Fingerprint, new: Fingerprint) -> None:
         """Update a paper's fingerprint after a merge taught us more about it."""
@@ -133,18 +151,25 @@ class DuplicateIndex:
         if len(fp.title_norm) < FUZZY_MIN_LENGTH:
             return None
         # Score each block in one rapidfuzz call (C loop): blocks of popular words hold
-        # hundreds of titles.
+        # up to BLOCK_CAP titles. Most titles have no near twin: extractOne says so fast.
         scored: list[tuple[float, Fingerprint]] = []
-        for k in block_keys(fp.title_norm):
+        query = fp.title_norm
+        for k in fp.block_keys():
             block = self._blocks.get(k)
             if block is None:
                 continue
             fps, titles = block
-            for _, score, index in process.extract(fp.title_norm, titles, scorer=fuzz.ratio,
+            best = process.extractOne(query, titles, scorer=fuzz.ratio,
+                                      score_cutoff=FUZZY_THRESHOLD)
+            if best is None:
+                continue
+            for _, score, index in process.extract(query, titles, scorer=fuzz.ratio,
                                                    score_cutoff=FUZZY_THRESHOLD, limit=None):
                 scored.append((score, fps[index]))
+        if not scored:
+            return None
         scored.sort(key=lambda pair: -pair[0])
-        numbers = _NUMBERS.findall(fp.title_norm)
+        numbers = _NUMBERS.findall(query)
         for _, cand in scored:
             # "Part 1" and "Part 2", "YOLOv5" and "YOLOv7": one character apart, two papers.
             if _NUMBERS.findall(cand.title_norm) == numbers and compatible(cand, fp):

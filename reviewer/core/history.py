@@ -32,6 +32,8 @@ ROW_KEYS: dict[str, tuple[str, ...]] = {
 
 def encode(field: str, value: Any) -> Any:
     if field in JSON_FIELDS:
+        if not value:  # most papers have no links, keywords or extra fields
+            return "{}" if isinstance(value, dict) else "[]"
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, bool):
         return int(value)

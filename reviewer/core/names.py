@@ -19,6 +19,11 @@ def surname(name: str) -> str:
     return normalize_title(surname_raw(name)).replace(" ", "")
 
 
+_NONE: frozenset[str] = frozenset()
+
+
 def surnames(authors: list[str]) -> frozenset[str]:
     """Distinct normalised surnames, without the 'and others' of BibTeX."""
+    if not authors:
+        return _NONE
     return frozenset(s for s in (surname(a) for a in authors) if s and s != "others")

@@ -234,14 +234,14 @@ class Review:
                         f"{SELECT_PAPERS} WHERE removed = 0 AND id IN ({marks})", chunk):
                     by_id[r[0]] = paper_from_row(r)
             papers = [by_id[i] for i in wanted if i in by_id]
-        self._attach(papers)
+        self._attach(papers, everything=ids is None)
         return papers
 
-    def _attach(self, papers: list[Paper]) -> None:
+    def _attach(self, papers: list[Paper], everything: bool) -> None:
+        """Tags, sections and sources: read for all papers in one pass, or by id."""
         if not papers:
             return
         by_id = {p.id: p for p in papers}
-        everything = len(papers) * 2 > self.count()
         for query, attach in (
             ("SELECT paper_id, tag FROM tags {} ORDER BY paper_id, tag",
              lambda p, r: p.tags.append(r[1])),

@@ -120,6 +120,8 @@ def _trim_url(url: str) -> str:
 def extract_links(text: str) -> list[str]:
     """Every distinct web link in ``text``, cleaned of LaTeX and punctuation leftovers."""
     links: list[str] = []
+    if "://" not in text:
+        return links
     seen: set[str] = set()
     for raw in _URL.findall(text):
         url = _trim_url(raw)

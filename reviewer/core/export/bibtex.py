@@ -53,6 +53,8 @@ def _balanced(text: str) -> bool:
 
 
 def _escape_plain(text: str) -> str:
+    if not _SPECIALS.search(text):
+        return text
     return _SPECIALS.sub(lambda m: SPECIAL[m.group(0)], text)
 
 
@@ -73,12 +75,18 @@ def _segments(text: str) -> list[tuple[bool, str]]:
 
 def escape(text: str) -> str:
     """A BibTeX-safe field value for ``text`` (balanced braces, specials escaped)."""
+    if "\\" not in text and "$" not in text:  # no LaTeX to keep
+        return _escape_plain(text)
     return "".join(piece if keep else _escape_plain(piece) for keep, piece in _segments(text))
 
 
 def _needs_case_protection(word: str) -> bool:
-    letters = [c for c in word if c.isalpha()]
-    return any(c.isupper() for c in letters[1:]) or (word[:1].isdigit() and bool(letters))
+    """Acronyms and mixed-case words (CLIP, LoRA, U-Net, 2D): a capital after the first
+    character, or letters after a leading digit."""
+    rest = word[1:]
+    if rest != rest.lower():
+        return True
+    return word[:1].isdigit() and any(c.isalpha() for c in rest)
 
 
 def escape_title(text: str) -> str:

@@ -73,71 +73,105 @@ class _Unit:
     kind: str  # "text", "authors", "dot", "date"
 
 
+_GLUE_STARTS = tuple({c[0] for c in CHROME[:-1]})
+_DATE_MAX = len("September 30, 2025 1234")
+
+
 def _kind(text: str) -> str:
-    if _AUTHORS.match(text):
-        return "authors"
-    if _DOT.match(text):
+    # Cheap tests first: on a 100,000-paper page nearly every line is plain text.
+    if text == "·" or text == "•":
         return "dot"
-    if _DATE.match(text) and text[:3].lower() in _MONTHS:
+    if text.endswith(("authors", "author")) and _AUTHORS.match(text):
+        return "authors"
+    if len(text) <= _DATE_MAX and text[:3].lower() in _MONTHS and _DATE.match(text):
         return "date"
     return "text"
 
 
+def _is_blocky(lines: list[str]) -> bool:
+    """Blank-line layouts separate (almost) every unit; the compact one separates none.
+    The layout is the same all through a page, so its head decides."""
+    head = lines[:4000]
+    nonblank = sum(1 for line in head if line.strip())
+    blanks_between = sum(1 for a, b in zip(head, head[1:]) if a.strip() and not b.strip())
+    return blanks_between * 3 >= nonblank
+
+
+_BLANK_RUN = re.compile(r"(\n(?:[ \t\f\v]*\n)+)")
+
+
 def _units(text: str) -> list[_Unit]:
     """Split the page into units, dropping chrome; blocks in the blank-line layouts."""
-    raw = text.split("\n")
-    lines: list[tuple[int, str]] = []
-    for number, line in enumerate(raw, 1):
-        stripped = line.strip()
-        if stripped in _CHROME_SET:
-            stripped = ""
-        elif _GLUED.match(stripped):
-            stripped = _GLUED.sub("", stripped, count=1)
-        lines.append((number, stripped))
-
-    nonblank = sum(1 for _, s in lines if s)
-    blanks_between = sum(1 for (_, a), (_, b) in zip(lines, lines[1:]) if a and not b)
-    # Blank-line layouts separate (almost) every unit; the compact one separates none.
-    blocky = blanks_between * 3 >= nonblank
-
-    units: list[_Unit] = []
-    block: list[tuple[int, str]] = []
-
-    def flush() -> None:
-        # Inside a block, meta lines stand alone; consecutive text lines are one unit
-        # (a title or an abstract broken across lines by the copy).
-        text_run: list[tuple[int, str]] = []
-        for number, s in block + [(0, "")]:
-            kind = _kind(s) if s else "end"
-            if kind == "text":
-                text_run.append((number, s))
-                continue
-            if text_run:
-                units.extend(_split_run(text_run))
-                text_run = []
-            if kind != "end":
-                units.append(_Unit(number, s, kind))
-        block.clear()
-
-    for number, s in lines:
-        if not s:
-            if block:
-                flush()
-            continue
-        if not blocky:
-            block.append((number, s))
-            flush()
+    lines = text.split("\n", 4000)[:4000]
+    if not _is_blocky(lines):
+        units: list[_Unit] = []
+        block: list[tuple[int, str]] = []
+        for number, raw in enumerate(text.split("\n"), 1):
+            s = _content(raw)
+            if s:
+                block.append((number, s))
+                _flush(block, units)
+        return units
+    # Blank-line layouts: split on blank-line runs in C, then look inside the pieces;
+    # most pieces are a single line (a title, an abstract).
+    units = []
+    number = 1
+    pieces = _BLANK_RUN.split(text)
+    for index in range(0, len(pieces), 2):
+        piece = pieces[index]
+        if "\n" not in piece:
+            s = _content(piece)
+            if s:
+                units.append(_Unit(number, s, _kind(s)))
         else:
-            block.append((number, s))
-    if block:
-        flush()
+            block = []
+            for offset, raw in enumerate(piece.split("\n")):
+                s = _content(raw)
+                if s:
+                    block.append((number + offset, s))
+            if block:
+                _flush(block, units)
+        number += piece.count("\n")
+        if index + 1 < len(pieces):
+            number += pieces[index + 1].count("\n")
     return units
+
+
+def _content(raw: str) -> str:
+    """A line without its blanks, its page chrome, or chrome glued to its start."""
+    s = raw.strip()
+    if s in _CHROME_SET:
+        return ""
+    if s.startswith(_GLUE_STARTS) and _GLUED.match(s):
+        return _GLUED.sub("", s, count=1)
+    return s
+
+
+def _flush(block: list[tuple[int, str]], units: list[_Unit]) -> None:
+    """Inside a block, meta lines stand alone; consecutive text lines are one unit
+    (a title or an abstract broken across lines by the copy)."""
+    if len(block) == 1:
+        number, s = block[0]
+        units.append(_Unit(number, s, _kind(s)))
+        block.clear()
+        return
+    text_run: list[tuple[int, str]] = []
+    for number, s in block:
+        kind = _kind(s)
+        if kind == "text":
+            text_run.append((number, s))
+            continue
+        if text_run:
+            units.extend(_split_run(text_run))
+            text_run = []
+        units.append(_Unit(number, s, kind))
+    if text_run:
+        units.extend(_split_run(text_run))
+    block.clear()
 
 
 def _split_run(run: list[tuple[int, str]]) -> list[_Unit]:
     """A run of text lines in one block: a broken title, a broken abstract, or both."""
-    if len(run) == 1:
-        return [_Unit(run[0][0], run[0][1], "text")]
     units: list[_Unit] = []
     for number, s in run:
         if units and _continues(units[-1].text, s):
