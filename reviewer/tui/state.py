@@ -7,6 +7,7 @@ edit, so a keystroke never reloads 100,000 papers.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 
 from ..core.filters import AllOf, Filter
@@ -29,31 +30,37 @@ class ListView:
         self.marked: set[int] = set()
         self.view: list[Summary] = list(rows)
         self._positions: dict[int, int] | None = None
+        self._tally = tally(rows)
 
     # -- the view ------------------------------------------------------------------------
 
     def recompute(self) -> None:
-        if self.query and self.index is not None:
-            self.relevance = self.index.search(self.query)
-            rows: Iterable[Summary] = (self.by_id[i] for i in self.relevance if i in self.by_id)
-        elif self.query:  # the full index is still loading: titles only, for now
-            q = self.query.casefold()
-            rows = (r for r in self.rows if all(t in r.title.casefold() for t in q.split()))
-            self.relevance = None
-        else:
-            rows = self.rows
-            self.relevance = None
-        if self.filters.filters:
-            rows = (r for r in rows if self.filters(r))
+        by_id = self.by_id
+        self.relevance = None
         # While searching, results come best first unless the user chose an order.
         order = self.sort if self.sort_chosen or not self.query else "relevance"
-        if order == "relevance" and not self.relevance:
-            order = "imported"
-        if order == "imported":
-            rows = rows if rows is self.rows else sorted(rows, key=lambda r: r.id)
+        rows: list[Summary]
+        if self.query and self.index is not None:
+            relevance = self.relevance = self.index.search(self.query)
+            ids = sorted(relevance)  # import order
+            if order == "relevance":
+                # A stable sort on the score alone keeps import order among equals, and
+                # costs a tenth of sorting rows on a (score, id) key at 100,000 hits.
+                ids.sort(key=relevance.__getitem__, reverse=True)
+            rows = list(filter(None, map(by_id.get, ids)))  # in C: no statement per row
+            if order not in ("relevance", "imported"):
+                rows = sort_rows(rows, order, relevance)
         else:
-            rows = sort_rows(list(rows), order, self.relevance)
-        self.view = list(rows) if rows is self.rows or not isinstance(rows, list) else rows
+            if self.query:  # the full index is still loading: titles only, for now
+                words = self.query.casefold().split()
+                rows = [r for r in self.rows if all(w in r.title.casefold() for w in words)]
+            else:
+                rows = self.rows
+            if order not in ("relevance", "imported"):
+                rows = sort_rows(rows, order)
+        if self.filters.filters:
+            rows = [r for r in rows if self.filters(r)]
+        self.view = rows if rows is not self.rows else list(rows)
         self._positions = None
 
     def position_of(self, paper_id: int) -> int | None:
@@ -85,6 +92,8 @@ class ListView:
             old = self.by_id.get(fresh.id)
             if old is None:
                 continue
+            self._tally.subtract(tally([old]))
+            self._tally.update(tally([fresh]))
             old.title, old.year, old.starred = fresh.title, fresh.year, fresh.starred
             old.decision, old.upvotes = fresh.decision, fresh.upvotes
             old.has_note, old.has_code = fresh.has_note, fresh.has_code
@@ -94,6 +103,7 @@ class ListView:
         self.rows = rows
         self.by_id = {r.id: r for r in rows}
         self.marked &= set(self.by_id)
+        self._tally = tally(rows)
         self.recompute()
 
     def next_undecided(self, start: int) -> int | None:
@@ -108,13 +118,14 @@ class ListView:
     # -- counts for the status line ----------------------------------------------------
 
     def counts(self) -> dict[str, int]:
-        undecided = included = starred = 0
-        for r in self.rows:
-            if r.decision == Decision.UNDECIDED:
-                undecided += 1
-            elif r.decision == Decision.INCLUDE:
-                included += 1
-            if r.starred:
-                starred += 1
-        return {"shown": len(self.view), "total": len(self.rows), "undecided": undecided,
-                "included": included, "starred": starred, "marked": len(self.marked)}
+        c = self._tally
+        return {"shown": len(self.view), "total": len(self.rows), "undecided": c["undecided"],
+                "included": c["include"], "starred": c["starred"], "marked": len(self.marked)}
+
+
+def tally(rows: Iterable[Summary]) -> Counter:
+    """Papers per decision, and starred papers: counted once, then kept up to date."""
+    rows = list(rows)
+    counts = Counter(r.decision.value for r in rows)
+    counts["starred"] = sum(1 for r in rows if r.starred)
+    return counts
