@@ -1,0 +1,128 @@
+"""Import speed: a 100,000-paper Hugging Face dump, and whole CLI processes on a .bib."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from . import synth
+from .report import Report
+
+ROOT = Path(__file__).resolve().parents[2]
+# Runs the CLI and reports its own peak memory (KB) on the last stderr line.
+_CLI_WITH_RSS = (
+    "import resource, sys\n"
+    "from reviewer.cli import main\n"
+    "code = main(sys.argv[1:])\n"
+    "print('maxrss', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+    "raise SystemExit(code)\n"
+)
+
+
+def cli(*args: str, env: dict | None = None) -> tuple[float, int, str]:
+    """(wall seconds, peak KB, stdout) of one `reviewer ...` process."""
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", _CLI_WITH_RSS, *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise RuntimeError(f"reviewer {' '.join(args)} failed: {proc.stderr[-500:]}")
+    rss = int(proc.stderr.strip().splitlines()[-1].split()[1])
+    return elapsed, rss, proc.stdout
+
+
+def best(runs: int, fn) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def hf_import(report: Report, folder: Path, n: int) -> Path:
+    from reviewer.core.importer import gc_paused, import_files
+    from reviewer.core.store import Review
+
+    dump = synth.write_dump(folder, n)
+    size = dump.stat().st_size
+    report.section(f"Hugging Face rich-layout dump: {n:,} papers, {size / 1e6:.0f} MB, "
+                   f"{synth.REPEAT_SHARE:.0%} of them repeats with small changes")
+    floor = best(3, lambda: dump.read_text(encoding="utf-8").split("\n\n"))
+    report.row("floor: read the file and split it into blocks", floor, "s")
+
+    marks: dict[str, float] = {}
+
+    def progress(phase: str, done: int, total: int) -> None:
+        marks.setdefault(phase, time.perf_counter())
+
+    path = folder / "phases.sqlite"
+    with Review.open(path) as review, gc_paused():
+        start = time.perf_counter()
+        result = import_files(review, [dump], year=2025, progress=progress)
+        end = time.perf_counter()
+    phases = {"read + parse": marks["dedup"] - start, "dedup": marks["store"] - marks["dedup"],
+              "store": end - marks["store"]}
+    for name, seconds in phases.items():
+        report.row(name, seconds, "s", note=f"{seconds / floor:.1f}x the floor")
+    total = end - start
+    report.row("whole import, in process", total, "s", note=f"{total / floor:.1f}x the floor",
+               target="within 8x the floor")
+    report.row("repeats merged", result.merged, "",
+               note=f"of {synth.repeats_in(dump):,} repeats in the dump; {result.new:,} new")
+
+    review_path = folder / "cli.sqlite"
+    first, rss, _ = cli("--review", str(review_path), "import", str(dump), "--year", "2025")
+    report.row("whole import, CLI process", first, "s", note=f"{first / floor:.1f}x the floor")
+    report.row("peak memory of that process", rss / 1024, "MB", target="under 1024 MB")
+    second, rss2, _ = cli("--review", str(review_path), "import", str(dump), "--year", "2025")
+    report.row("second import of the same file (all duplicates)", second, "s",
+               note=f"first: {first:.2f} s; peak {rss2 / 1024:.0f} MB",
+               target="no slower than the first")
+    return review_path
+
+
+def bibtex_commands(report: Report, folder: Path, n: int = 5000) -> None:
+    sys.path.insert(0, str(ROOT))
+    from tests.fixtures.bibtex.make_big import big_bib
+
+    bib = folder / f"big-{n}.bib"
+    bib.write_text(big_bib(n), encoding="utf-8")
+    report.section(f"BibTeX file of {n:,} entries (authors, arXiv eprints, abstracts, "
+                   f"{bib.stat().st_size / 1e6:.0f} MB): whole CLI processes, best of 5")
+    report.row("python -c pass (interpreter floor)",
+               best(5, lambda: subprocess.run([sys.executable, "-c", "pass"], check=True)), "s")
+    report.row("python -c 'import sqlite3, json'", best(5, lambda: subprocess.run(
+        [sys.executable, "-c", "import sqlite3, json"], check=True)), "s")
+
+    imports = []
+    for run in range(5):
+        path = folder / f"bib-{run}.sqlite"
+        imports.append(cli("--review", str(path), "import", str(bib))[0])
+    report.row("reviewer import", min(imports), "s", target="under 0.9 s")
+    review = str(folder / "bib-0.sqlite")
+    out = folder / "out.bib"
+    for label, args in (("reviewer list", ["list"]),
+                        ("reviewer list --json", ["list", "--json"]),
+                        ("reviewer list --search 'retrieval transformer'",
+                         ["list", "--search", "retrieval transformer"]),
+                        ("reviewer export bibtex --all", ["export", "bibtex", "--all", str(out)])):
+        seconds = min(cli("--review", review, *args)[0] for _ in range(5))
+        report.row(label, seconds, "s", target="under 0.2 s")
+    probe = ("import sys\nfrom reviewer.cli import main\n"
+             f"main(['--review', {review!r}, 'list'])\n"
+             "print('textual' in sys.modules)\n")
+    loaded = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True,
+                            text=True).stdout.strip().splitlines()[-1]
+    report.row("Textual imported by `reviewer list`", loaded, "", target="False")
+
+
+def run(report: Report, folder: Path, quick: bool = False) -> Path:
+    n = 10_000 if quick else 100_000
+    review = hf_import(report, folder, n)
+    bibtex_commands(report, folder)
+    os.environ.setdefault("REVIEWER_BENCH_REVIEW", str(review))
+    return review
