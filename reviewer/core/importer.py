@@ -83,6 +83,8 @@ def read_files(files: Sequence[str | Path], fmt: str | None = None, year: int | 
         path = str(Path(file).resolve())
         try:
             used, result = parse_text(decoded.text, ParseContext(path, year), fmt)
+        except InputError as exc:  # name the file as the user gave it
+            raise InputError(name, exc.reason, exc.line) from None
         except ReviewerError:
             raise
         except Exception as exc:  # a parser bug must still read as a bad-input message

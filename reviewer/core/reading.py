@@ -57,6 +57,13 @@ def decode_bytes(data: bytes, name: str) -> Decoded:
             return _finish(text, encoding, name, [])
 
     head = data[:_SNIFF]
+    utf16 = _bomless_utf16(head)
+    if utf16:
+        try:
+            text = data.decode(utf16)
+        except UnicodeDecodeError:
+            raise InputError(name, f"broken {utf16} text (no byte order mark)") from None
+        return _finish(text, utf16, name, [f"{name}: no byte order mark; read as {utf16}"])
     if b"\x00" in head or _looks_binary(head):
         raise InputError(name, "binary file, not a paper list")
 
@@ -78,6 +85,18 @@ def _cp1252_ok(data: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+def _bomless_utf16(head: bytes) -> str | None:
+    """UTF-16 saved without a BOM: mostly-ASCII text has a zero in every other byte."""
+    if len(head) < 8 or len(head) % 2 and len(head) < _SNIFF:
+        return None
+    odd, even = head[1::2], head[0::2]
+    if odd.count(0) >= 0.9 * len(odd) and even.count(0) <= 0.05 * len(even):
+        return "utf-16-le"
+    if even.count(0) >= 0.9 * len(even) and odd.count(0) <= 0.05 * len(odd):
+        return "utf-16-be"
+    return None
 
 
 def _looks_binary(head: bytes) -> bool:

@@ -25,6 +25,8 @@ _YEAR = re.compile(r"[\s,.(\[]+((?:19[5-9]|20[0-4])\d)[)\].,;]*\s*$")
 # A new-style id standing last on the line needs no "arXiv" before it: "Swin 2103.14030".
 _TRAILING_ID = re.compile(r"\s(\d{2}(?:0[1-9]|1[0-2])\.\d{4,5})(?:v\d+)?[.,;]?\s*$")
 _CODE_CHARS = re.compile(r"[{};=<>|\\^~`$]")
+# "Thursday. Bring": a sentence ends and another starts. Titles join parts with a colon.
+_SENTENCE_BREAK = re.compile(r"[a-z]{3,}[.!?]\s+[A-Z]")
 
 
 def _strip_refs(line: str) -> tuple[str, str, str, str, int | None]:
@@ -76,6 +78,8 @@ def title_problem(title: str) -> str | None:
         return "looks like code"
     if title.count(",") >= 4 and len(words) < 3 * title.count(","):
         return "looks like a table row"
+    if len(words) >= 8 and _SENTENCE_BREAK.search(title):
+        return "reads like sentences, not a title"
     return None
 
 

@@ -1,0 +1,126 @@
+"""What `--review` may point at: anything that is not a review is refused and left as it was."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from reviewer.cli import main
+from reviewer.core import schema
+from reviewer.core.errors import ReviewError
+from reviewer.core.store import Review
+
+from .conftest import FIXTURES
+
+
+def cli(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(args))
+    return code, out.getvalue(), err.getvalue()
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+
+
+def refused_untouched(path: Path, *command: str) -> str:
+    folder = path.parent
+    before = snapshot(folder)
+    code, out, err = cli("--review", str(path), *command)
+    assert code == 2 and err.startswith("reviewer: ") and err.count("\n") == 1, (out, err)
+    assert "Traceback" not in err
+    assert snapshot(folder) == before  # not even a -wal or -shm file beside it
+    return err
+
+
+def _foreign(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)")
+    conn.execute("INSERT INTO invoices VALUES (1, 9.5)")
+    conn.commit()
+    conn.close()
+
+
+CASES = {
+    "text file": lambda p: p.write_text("my notes\n" * 40),
+    "empty-looking SQLite header": lambda p: p.write_bytes(b"SQLite format 3\x00" + b"\0" * 84),
+    "corrupt SQLite": lambda p: p.write_bytes(b"SQLite format 3\x00" + os.urandom(8192)),
+    "another program's database": _foreign,
+    "a PNG": lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(600)),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+@pytest.mark.parametrize("command", [["list"], ["import", str(FIXTURES / "hf" / "rich.txt")],
+                                     ["star", "1"], ["stats"]])
+def test_not_a_review_is_refused_and_left_untouched(tmp_path, case, command):
+    path = tmp_path / "target.sqlite"
+    CASES[case](path)
+    refused_untouched(path, *command)
+
+
+def test_a_directory_is_not_a_review(tmp_path):
+    folder = tmp_path / "somewhere"
+    folder.mkdir()
+    (folder / "keep.txt").write_text("x")
+    err = refused_untouched(folder, "list")
+    assert "directory" in err
+    assert sorted(p.name for p in folder.iterdir()) == ["keep.txt"]
+
+
+def test_a_review_from_a_newer_reviewer_is_refused(tmp_path):
+    path = tmp_path / "future.sqlite"
+    Review.open(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("INSERT INTO schema_version VALUES (?, '2099-01-01')", (schema.VERSION + 1,))
+    conn.commit()
+    conn.close()
+    err = refused_untouched(path, "list")
+    assert "newer" in err
+
+
+def test_a_review_in_a_folder_that_does_not_exist_yet_is_created(tmp_path):
+    path = tmp_path / "new" / "deeper" / "survey.sqlite"
+    code, out, err = cli("--review", str(path), "import", str(FIXTURES / "hf" / "rich.txt"))
+    assert code == 0, err
+    assert path.is_file()
+
+
+def test_a_review_name_lives_in_the_user_data_dir(tmp_path):
+    code, out, err = cli("--review", "my-survey", "import", str(FIXTURES / "hf" / "rich.txt"))
+    assert code == 0, err
+    assert (tmp_path / "data" / "reviewer" / "reviews" / "my-survey.sqlite").is_file()
+    code, out, err = cli("reviews")
+    assert "my-survey" in out
+
+
+def test_a_read_only_review_can_be_read_but_edits_are_refused(tmp_path):
+    path = tmp_path / "r.sqlite"
+    assert cli("--review", str(path), "import", str(FIXTURES / "hf" / "rich.txt"))[0] == 0
+    os.chmod(path, 0o444)
+    os.chmod(tmp_path, 0o555)
+    try:
+        if os.access(path, os.W_OK):
+            pytest.skip("running as root: file permissions do not apply")
+        before = path.read_bytes()
+        code, out, err = cli("--review", str(path), "star", "1")
+        assert code == 2 and err.count("\n") == 1
+        assert path.read_bytes() == before
+    finally:
+        os.chmod(tmp_path, 0o755)
+        os.chmod(path, 0o644)
+
+
+def test_open_refuses_before_writing_anything(tmp_path):
+    path = tmp_path / "other.db"
+    _foreign(path)
+    before = path.read_bytes()
+    with pytest.raises(ReviewError):
+        Review.open(path)
+    assert path.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["other.db"]
