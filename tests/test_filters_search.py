@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reviewer.core import filters as F
 from reviewer.core.model import Decision, Paper
-from reviewer.core.search import SearchIndex, body_text
+from reviewer.core.search import SearchIndex, body_text, search_once
 from reviewer.core.sorting import sort_rows
 
 
@@ -108,3 +110,12 @@ def test_incremental_search_gives_the_same_answers_as_a_fresh_one():
     assert set(s.search("segment")) == set(SearchIndex(
         [(1, PAPERS[0].title, ""), (2, "Segment everything now", ""), (3, PAPERS[2].title, ""),
          (4, PAPERS[3].title, "")]).search("segment"))
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.text(alphabet="abcde fgsmntio", max_size=30),
+                          st.text(alphabet="abcde fgsmntio\0", max_size=60)), max_size=25),
+       st.text(alphabet="abcde fgsmntio", max_size=14))
+def test_one_shot_search_agrees_with_the_index(docs, query):
+    numbered = [(i + 1, title, body) for i, (title, body) in enumerate(docs)]
+    assert search_once(numbered, query) == pytest.approx(SearchIndex(numbered).search(query))

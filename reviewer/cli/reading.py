@@ -123,25 +123,30 @@ def cmd_list(ns: Namespace) -> int:
     with open_review(ns) as review:
         if ns.section:
             ns.section = review.section(ns.section).title
-        papers = F.apply(list_filters(ns), review.papers())
+        # The list rows first (cheap); whole papers only for what --json prints.
+        rows = F.apply(list_filters(ns), review.summaries())
         relevance = None
         if ns.search:
-            from ..core.search import SearchIndex, body_text
+            from ..core.search import search_once
 
-            index = SearchIndex((p.id, p.title, body_text(p.tags, p.note, p.abstract))
-                                for p in papers)
-            relevance = index.search(ns.search)
-            papers = [p for p in papers if p.id in relevance]
-        papers = sort_rows(papers, ns.sort or ("relevance" if ns.search else "imported"),
-                           relevance)
+            wanted = {r.id for r in rows}
+            relevance = search_once((doc for doc in review.search_texts() if doc[0] in wanted),
+                                    ns.search)
+            rows = [r for r in rows if r.id in relevance]
+        rows = sort_rows(rows, ns.sort or ("relevance" if ns.search else "imported"), relevance)
         if ns.limit is not None:
-            papers = papers[: max(ns.limit, 0)]
+            rows = rows[: max(ns.limit, 0)]
         if ns.json:
+            every = len(rows) == review.count()
+            papers = review.papers(None if every else [r.id for r in rows])
+            if every and rows:  # one pass over all papers, then in the rows' order
+                by_id = {p.id: p for p in papers}
+                papers = [by_id[r.id] for r in rows]
             print_json([p.to_json() for p in papers])
         else:
             cols = width()
-            for p in papers:
-                say(paper_line(p, cols))
+            if rows:
+                say("\n".join(paper_line(r, cols) for r in rows))
     return 0
 
 

@@ -111,17 +111,17 @@ class Paper:
 
     def to_json(self) -> dict:
         """The dict printed by ``reviewer list --json`` (a documented contract)."""
-        data = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if f.name == "sources":
-                value = [{"file": s.file, "line": s.line, "format": s.format} for s in value]
-            elif f.name == "decision":
-                value = str(value)
-            elif isinstance(value, list | dict):
-                value = type(value)(value)
-            data[f.name] = value
+        data = {name: getattr(self, name) for name in _PAPER_FIELDS}
+        for name in _CONTAINER_FIELDS:  # copies: the dict must not alias the paper
+            data[name] = data[name].copy()
+        data["decision"] = str(self.decision)
+        data["sources"] = [{"file": s.file, "line": s.line, "format": s.format}
+                           for s in self.sources]
         return data
+
+
+_PAPER_FIELDS = tuple(f.name for f in fields(Paper))
+_CONTAINER_FIELDS = ("authors", "links", "keywords", "extra", "tags", "sections")
 
 
 METADATA_FIELDS: tuple[str, ...] = (

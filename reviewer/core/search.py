@@ -229,3 +229,29 @@ def fuzzy_title(term: str, title: str) -> float:
 def body_text(tags: Iterable[str], note: str, abstract: str) -> str:
     """The searchable text of a paper besides its title."""
     return " ".join((" ".join(tags), note, abstract))
+
+
+def search_once(docs: Iterable[tuple[int, str, str]], query: str) -> dict[int, float]:
+    """``SearchIndex(docs).search(query)`` for a single query, without building the index.
+
+    The command line searches once per process: checking each text directly is several
+    times cheaper than indexing every token for keystrokes that never come."""
+    terms = terms_of(query)
+    if not terms:
+        return {}
+    out: dict[int, float] = {}
+    for pid, title, body in docs:
+        title, body = title.casefold(), body.casefold().replace("\0", " ")
+        score = 0.0
+        for term in terms:
+            if term in title:
+                score += TITLE_HIT
+            elif term in body:
+                score += BODY_HIT
+            elif len(term) >= FUZZY_MIN and (similarity := fuzzy_title(term, title)):
+                score += TITLE_HIT * similarity / 100.0 * 0.9
+            else:
+                break
+        else:
+            out[pid] = score
+    return out

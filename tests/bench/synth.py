@@ -111,12 +111,23 @@ def repeats_in(dump: Path) -> int:
 
 
 def make_review(path: Path, n: int, seed: int = 0) -> Path:
-    """A review of about ``n`` papers (fewer after dedup), imported from a synthetic dump."""
+    """A review of at least ``n`` papers, imported from synthetic dumps."""
+    write_dump(path.parent, n, seed)  # the first dump is the benchmark's usual one
+    return top_up(path, n, seed)
+
+
+def top_up(path: Path, n: int, seed: int = 0) -> Path:
+    """Import more synthetic dumps until the review holds at least ``n`` papers.
+
+    A dump's repeats merge, so one dump of n papers leaves about 0.9 n in the review."""
     from reviewer.core.importer import import_files
     from reviewer.core.store import Review
 
-    dump = write_dump(path.parent, n, seed)
     with Review.open(path) as review:
-        if review.count() == 0:
+        while review.count() < n:
+            missing = n - review.count()
+            size = n if review.count() == 0 else int(missing / (1 - REPEAT_SHARE)) + 50
+            dump = write_dump(path.parent, size, seed)
             import_files(review, [dump], year=2025)
+            seed += 1
     return path
