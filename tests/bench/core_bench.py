@@ -12,12 +12,20 @@ from . import synth
 from .report import Report
 
 ROOT = Path(__file__).resolve().parents[2]
-# Runs the CLI and reports its own peak memory (KB) on the last stderr line.
+# Runs the CLI and reports its own peak memory (KB) on the last stderr line. Linux keeps
+# ru_maxrss across exec, so a child forked from this big benchmark process would report
+# the parent's size: the kernel's high-water mark of the new address space (VmHWM) is
+# the child's own.
 _CLI_WITH_RSS = (
     "import resource, sys\n"
     "from reviewer.cli import main\n"
     "code = main(sys.argv[1:])\n"
-    "print('maxrss', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+    "try:\n"
+    "    peak = next(int(line.split()[1]) for line in open('/proc/self/status')\n"
+    "                if line.startswith('VmHWM:'))\n"
+    "except OSError:\n"
+    "    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+    "print('maxrss', peak, file=sys.stderr)\n"
     "raise SystemExit(code)\n"
 )
 
