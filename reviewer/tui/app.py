@@ -10,8 +10,10 @@ from pathlib import Path
 
 from rich.text import Text
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.screen import Screen
+from textual.widgets import Input
 
 from .. import config
 from ..core.importer import ImportReport
@@ -105,6 +107,16 @@ class ReviewerApp(App[int]):
             f"reviewer: internal error ({type(error).__name__}: {error}); every change made "
             f"before it is stored. Details in {log}; please report it."))
         self._close_messages_no_wait()
+
+    def on_key(self, event: events.Key) -> None:
+        """A key typed right after "/" (or any key opening an input) was queued for the
+        list before the input took focus. It comes back here unhandled, where the
+        focused input's key bindings would swallow it: type it into the input instead."""
+        target = self.focused
+        if isinstance(target, Input) and event.is_printable and event.character:
+            event.prevent_default()
+            event.stop()
+            target.insert_text_at_cursor(event.character)
 
     def on_unmount(self) -> None:
         if self.review is not None:

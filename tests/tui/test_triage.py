@@ -153,6 +153,23 @@ async def test_search_live_then_clear(make_app):
         assert state.query == "" and len(state.view) == 8
 
 
+async def test_keys_typed_fast_after_slash_land_in_the_search(make_app, review_path):
+    """All queued at once, as a quick typist or a terminal sends them: none is lost to
+    the list (where "s" would star and "e" would open the export screen)."""
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.5)
+        for key, char in [("slash", "/"), *((c, c) for c in "segm")]:
+            app.post_message(events.Key(key, char))
+        await pilot.pause(0.3)
+        state = main_screen(app).state
+        assert state.query == "segm" and {r.id for r in state.view} == {1, 8}
+        assert not any(p.starred for p in stored(review_path).values())
+        assert app.screen is main_screen(app)
+
+
 async def test_filters_combine(make_app, review_path):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -331,7 +331,9 @@ class MainScreen(Screen):
         bar = self.query_one(SearchBar)
         bar.add_class("-active")
         bar.value = self.state.query
-        bar.focus()
+        # Focus now, not after a refresh (what focus() does): the keys typed right after
+        # "/" are already queued and must land in the bar, not on the list.
+        self.set_focus(bar)
 
     @on(Input.Changed, "#search")
     def search_changed(self, event: Input.Changed) -> None:
@@ -355,7 +357,7 @@ class MainScreen(Screen):
             self.update_status()
         if not self.state.query:
             bar.remove_class("-active")
-        self.papers.focus()
+        self.set_focus(self.papers)  # now: the next queued key is for the list
 
     def action_filter(self) -> None:
         tags = [t for t, _ in self.review.tags()]
