@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import random
 import sqlite3
 from pathlib import Path
 
@@ -47,11 +48,28 @@ def _foreign(path: Path) -> None:
     conn.close()
 
 
+def _foreign_wal(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("CREATE TABLE notes (body TEXT)")
+    conn.execute("INSERT INTO notes VALUES ('mine')")
+    conn.commit()
+    conn.close()  # a clean close folds the WAL back and deletes it
+
+
+def _noise(n: int, seed: int = 7) -> bytes:
+    return random.Random(seed).randbytes(n)
+
+
 CASES = {
     "text file": lambda p: p.write_text("my notes\n" * 40),
     "empty-looking SQLite header": lambda p: p.write_bytes(b"SQLite format 3\x00" + b"\0" * 84),
-    "corrupt SQLite": lambda p: p.write_bytes(b"SQLite format 3\x00" + os.urandom(8192)),
+    "corrupt SQLite": lambda p: p.write_bytes(b"SQLite format 3\x00" + _noise(8192)),
+    # Bytes 18-19 say "WAL mode": a careless read-only open creates -wal and -shm files.
+    "corrupt SQLite in WAL mode": lambda p: p.write_bytes(
+        b"SQLite format 3\x00\x10\x00\x02\x02" + _noise(8172)),
     "another program's database": _foreign,
+    "another program's WAL database": _foreign_wal,
     "a PNG": lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(600)),
 }
 

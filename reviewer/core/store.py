@@ -667,9 +667,13 @@ def _check_is_review(path: Path) -> None:
     if int.from_bytes(header[68:72], "big") == schema.APPLICATION_ID:
         return
     # The header may be stale: a new review's first pages can still sit in its WAL file.
-    # Ask SQLite, read-only, which sees through the WAL.
+    # Ask SQLite, read-only, which sees through the WAL. Without a WAL file beside it,
+    # open it as immutable: a read-only open of a file whose header says WAL would
+    # still create -wal and -shm files next to somebody else's database.
+    wal = Path(f"{path}-wal")
+    mode = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True,
                                timeout=BUSY_TIMEOUT)
         try:
             application_id = conn.execute("PRAGMA application_id").fetchone()[0]
