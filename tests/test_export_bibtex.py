@@ -153,8 +153,9 @@ def test_titles_keep_source_latex_and_brace_words_one_by_one():
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1,
-               max_size=80).filter(lambda t: t.strip()))
+               max_size=80).map(clean_text).filter(bool))
 def test_any_title_round_trips_through_both_parsers(title):
+    # Cleaned first, as every parser hands titles out (test_parsed_text_clean.py).
     paper = Paper(title=title, abstract=title, authors=["Doe, Jane"], year=2024)
     paper.citekey = "doeKey2024"
     text = to_bibtex([paper])
@@ -241,3 +242,12 @@ def test_export_count_and_errors(fixed, tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith("reviewer: ") and err.count("\n") == 1
     assert not (tmp_path / "missing").exists()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("aZ9 -.:(')xLSTM2D\u00e9"), max_size=40))
+def test_title_fast_path_braces_the_same_words(title):
+    from reviewer.core.export import bibtex
+
+    # The ASCII fast path looks only at candidate words; the general path at every word.
+    assert escape_title(title) == bibtex._WORD.sub(bibtex._brace_word, title)

@@ -41,11 +41,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: list[str]) -> int:
-    if _command_index(args) is None:
+    index = _command_index(args)
+    if index is None:
         parser = commands.tui_parser()
         ns = parser.parse_args(args)
         return commands.open_tui(ns)
-    parser = commands.command_parser()
+    parser = commands.command_parser(args[index])
     ns = parser.parse_args(args)
     return ns.handler(ns)
 

@@ -12,7 +12,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +78,14 @@ class Summary:
 _JSON_AT = tuple(PAPER_COLUMNS.index(c) for c in ("authors", "links", "keywords", "extra"))
 _BOOL_AT = tuple(PAPER_COLUMNS.index(c) for c in _BOOL_COLUMNS)
 _DECISION_AT = PAPER_COLUMNS.index("decision")
+_EXTRA_END = PAPER_COLUMNS.index("extra") + 1
+_NOTE_AT = PAPER_COLUMNS.index("note")
+# paper_from_row relies on this order: id, Paper's metadata fields up to extra, then
+# citekey, starred, decision, note (sources, tags and sections are attached afterwards).
+_PAPER_ORDER = tuple(f.name for f in fields(Paper))
+assert PAPER_COLUMNS[1:_EXTRA_END] == _PAPER_ORDER[:_EXTRA_END - 1] and _PAPER_ORDER[
+    _EXTRA_END - 1:_EXTRA_END + 6] == ("sources", "id", "citekey", "starred", "decision",
+                                       "tags", "note"), "PAPER_COLUMNS out of step with Paper"
 _EMPTY_JSON = {"[]": list, "{}": dict}
 _DECISIONS = {d.value: d for d in Decision}
 
@@ -93,7 +101,9 @@ def paper_from_row(row: sqlite3.Row | tuple) -> Paper:
     for i in _BOOL_AT:
         values[i] = bool(values[i])
     values[_DECISION_AT] = _DECISIONS[values[_DECISION_AT]]
-    return Paper(**dict(zip(PAPER_COLUMNS, values)))
+    # Positionally, in Paper's field order: a third cheaper than keywords.
+    return Paper(*values[1:_EXTRA_END], [], values[0], *values[_EXTRA_END:_NOTE_AT], [],
+                 values[_NOTE_AT])
 
 
 class Review:
@@ -444,7 +454,8 @@ class Review:
         with self.transaction() as conn:
             for chunk in chunks(ids):
                 marks = ",".join("?" * len(chunk))
-                conn.execute(f"UPDATE papers SET citekey_frozen = 1 WHERE id IN ({marks})", chunk)
+                conn.execute(f"UPDATE papers SET citekey_frozen = 1 WHERE citekey_frozen = 0 "
+                             f"AND id IN ({marks})", chunk)
 
     def tag(self, ids: Iterable[int], tags: Iterable[str]) -> int:
         """Add tags to papers; returns how many (paper, tag) pairs were new."""
