@@ -6,6 +6,8 @@ import itertools
 
 import pytest
 from rapidfuzz import fuzz
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reviewer.core.dedup import FUZZY_THRESHOLD, DuplicateIndex, Fingerprint
 from reviewer.core.importer import store_papers
@@ -136,3 +138,11 @@ def test_normalised_titles_ignore_accents_case_and_punctuation():
     # Letters without a decomposition and other scripts are kept, not dropped.
     assert normalize_title("Łódź — ÆON_x") == "łodz æon x"
     assert normalize_title("医学图像分割: 综述") == "医学图像分割 综述"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("abcXYZ09 ,.-_'éÖ\u0301ß"), max_size=20))
+def test_surname_fast_path_matches_the_normalised_form(name):
+    from reviewer.core.names import surname, surname_raw
+
+    assert surname(name) == normalize_title(surname_raw(name)).replace(" ", "")

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from reviewer.cli import main
@@ -155,3 +155,20 @@ def test_arbitrary_text_never_raises(text):
     for paper in result.papers:
         assert paper.title.strip()
         assert 1 <= paper.sources[0].line <= text.count("\n") + 1
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(" \t\n\randANDx,.~-Ö"), max_size=40))
+@example("Ada Lovelace and Alan Turing")
+@example("A AND  B")
+@example("and B")
+@example("A and")
+@example("A and and B")
+@example("A\tand\nB")
+@example("Sandy Anderson and Dandy")
+def test_name_split_matches_bibtexparser(raw):
+    from bibtexparser.middlewares.names import split_multiple_persons_names
+
+    from reviewer.core.parsers.bibtex import split_names
+
+    assert split_names(raw) == split_multiple_persons_names(raw)

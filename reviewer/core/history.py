@@ -30,11 +30,16 @@ ROW_KEYS: dict[str, tuple[str, ...]] = {
 }
 
 
+# json.dumps with these options, without its per-call argument handling (an import
+# encodes two or three lists per paper).
+_JSON = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def encode(field: str, value: Any) -> Any:
     if field in JSON_FIELDS:
         if not value:  # most papers have no links, keywords or extra fields
             return "{}" if isinstance(value, dict) else "[]"
-        return json.dumps(value, ensure_ascii=False)
+        return _JSON(value)
     if isinstance(value, bool):
         return int(value)
     return value

@@ -16,7 +16,10 @@ def surname_raw(name: str) -> str:
 
 def surname(name: str) -> str:
     """The surname in the form dedup compares: 'Vaswani, Ashish' -> 'vaswani'."""
-    return normalize_title(surname_raw(name)).replace(" ", "")
+    raw = surname_raw(name)
+    if raw.isascii() and raw.isalnum():  # most surnames: nothing to drop or fold
+        return raw.lower()
+    return normalize_title(raw).replace(" ", "")
 
 
 _NONE: frozenset[str] = frozenset()
