@@ -5,9 +5,9 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from rapidfuzz import fuzz
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rapidfuzz import fuzz
 
 from reviewer.core.dedup import FUZZY_THRESHOLD, DuplicateIndex, Fingerprint
 from reviewer.core.importer import store_papers
