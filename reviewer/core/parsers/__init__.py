@@ -25,6 +25,8 @@ FORMATS: dict[str, str] = {
     "lines": "plain list of titles",
 }
 
+# No detector scores above this: a format that reaches it is the answer.
+SURE = 0.95
 # Below this score no parser is trusted to make sense of the file.
 MIN_SCORE = 0.3
 _SAMPLE = 1 << 16
@@ -46,7 +48,11 @@ def sample_of(text: str) -> str:
 
 def detect_format(text: str, file: str = "<text>") -> str:
     sample = sample_of(text)
-    scores = {name: parser(name).detect(sample) for name in FORMATS}
+    scores: dict[str, float] = {}
+    for name in FORMATS:
+        scores[name] = parser(name).detect(sample)
+        if scores[name] >= SURE:
+            break  # nothing later can outscore it (and ties go to the earlier format)
     best = max(scores, key=lambda name: scores[name])
     if scores[best] < MIN_SCORE:
         raise InputError(
