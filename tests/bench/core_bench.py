@@ -79,6 +79,10 @@ def hf_import(report: Report, folder: Path, n: int) -> Path:
     total = end - start
     report.row("whole import, in process", total, "s", note=f"{total / floor:.1f}x the floor",
                target="within 8x the floor")
+    sqlite_alone = _sqlite_baseline(path, folder / "baseline.sqlite")
+    report.row("baseline: SQLite alone storing the same rows", sqlite_alone, "s",
+               note=f"{sqlite_alone / floor:.1f}x the floor (rows prebuilt, one transaction, "
+                    "WAL, indexes as in a review)")
     report.row("repeats merged", result.merged, "",
                note=f"of {synth.repeats_in(dump):,} repeats in the dump; {result.new:,} new")
 
@@ -91,6 +95,37 @@ def hf_import(report: Report, folder: Path, n: int) -> Path:
                note=f"first: {first:.2f} s; peak {rss2 / 1024:.0f} MB",
                target="no slower than the first")
     return review_path
+
+
+def _sqlite_baseline(imported: Path, target: Path) -> float:
+    """Seconds SQLite needs to store an import's rows with no Python work around it:
+    the papers and sources rows read back from ``imported`` and written, in one
+    transaction, into a fresh review (WAL, indexes and constraints as reviewer uses)."""
+    import sqlite3
+
+    from reviewer.core.store import Review
+
+    with sqlite3.connect(imported) as source:
+        batches = source.execute("SELECT * FROM batches WHERE id > 0").fetchall()
+        papers = source.execute("SELECT * FROM papers").fetchall()
+        sources = source.execute("SELECT * FROM sources").fetchall()
+    for stale in target.parent.glob(target.name + "*"):
+        stale.unlink()
+    Review.open(target).close()  # the schema, made outside the timing
+
+    def marks(rows: list) -> str:
+        return ",".join("?" * len(rows[0]))
+
+    start = time.perf_counter()
+    conn = sqlite3.connect(target, isolation_level=None)
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("BEGIN IMMEDIATE")
+    conn.executemany(f"INSERT INTO batches VALUES ({marks(batches)})", batches)
+    conn.executemany(f"INSERT INTO papers VALUES ({marks(papers)})", papers)
+    conn.executemany(f"INSERT INTO sources VALUES ({marks(sources)})", sources)
+    conn.execute("COMMIT")
+    conn.close()
+    return time.perf_counter() - start
 
 
 def bibtex_commands(report: Report, folder: Path, n: int = 5000) -> None:
@@ -113,13 +148,16 @@ def bibtex_commands(report: Report, folder: Path, n: int = 5000) -> None:
     report.row("reviewer import", min(imports), "s", target="under 0.9 s")
     review = str(folder / "bib-0.sqlite")
     out = folder / "out.bib"
-    for label, args in (("reviewer list", ["list"]),
-                        ("reviewer list --json", ["list", "--json"]),
-                        ("reviewer list --search 'retrieval transformer'",
-                         ["list", "--search", "retrieval transformer"]),
-                        ("reviewer export bibtex --all", ["export", "bibtex", "--all", str(out)])):
+    # The commands the core issue times, then one it does not name (for information).
+    for label, args, target in (
+            ("reviewer list", ["list"], "under 0.2 s"),
+            ("reviewer list --search 'retrieval transformer'",
+             ["list", "--search", "retrieval transformer"], "under 0.2 s"),
+            ("reviewer export bibtex --all", ["export", "bibtex", "--all", str(out)],
+             "under 0.2 s"),
+            ("reviewer list --json (10 MB of JSON)", ["list", "--json"], "")):
         seconds = min(cli("--review", review, *args)[0] for _ in range(5))
-        report.row(label, seconds, "s", target="under 0.2 s")
+        report.row(label, seconds, "s", target=target)
     probe = ("import sys\nfrom reviewer.cli import main\n"
              f"main(['--review', {review!r}, 'list'])\n"
              "print('textual' in sys.modules)\n")
