@@ -208,9 +208,14 @@ def to_bibtex(papers: list[Paper]) -> str:
     # Values line up one column after the longest field name in the file.
     width = max((len(name) for _, _, fs in entries for name, _, _ in fs), default=0)
     lead = {name: f"  {name.ljust(width)} = " for _, _, fs in entries for name, _, _ in fs}
-    blocks = []
-    for kind, key, entry_fields in entries:
-        lines = ",\n".join([lead[name] + ("{" + value + "}" if enclose else value)
-                            for name, value, enclose in entry_fields])
-        blocks.append(f"@{kind}{{{key},\n{lines}\n}}\n")
-    return HEADER + "\n".join(blocks)
+    # One flat list and one join: building each entry as a string first copied every
+    # abstract four more times.
+    out = [HEADER]
+    for number, (kind, key, entry_fields) in enumerate(entries):
+        out.append(f"@{kind}{{{key},\n" if number == 0 else f"\n@{kind}{{{key},\n")
+        for name, value, enclose in entry_fields:
+            out += (lead[name], "{", value, "},\n") if enclose else (lead[name], value, ",\n")
+        if entry_fields:
+            out[-1] = "}\n" if enclose else "\n"  # no comma after the last field
+        out.append("}\n")
+    return "".join(out)

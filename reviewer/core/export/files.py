@@ -16,8 +16,9 @@ def write_atomically(path: str | Path, text: str) -> None:
         os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
+        # No fsync: an export is derived from the review and written again at will, as
+        # pandoc or bibtool write theirs; the rename alone means a reader never sees half
+        # a file. (fsync was an eighth of exporting 5,000 papers.)
         os.replace(tmp, path)
     except BaseException:
         try:
