@@ -6,20 +6,26 @@ import os
 import re
 from pathlib import Path
 
-import platformdirs
-
 APP = "reviewer"
 DEFAULT_REVIEW = "default"
 REVIEW_SUFFIX = ".sqlite"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
+# platformdirs is imported when a name has to be placed: it loads tempfile, shutil and
+# three compression modules, a tenth of a quick command given a review by its path.
+
+
 def data_dir() -> Path:
     """The user data dir (``$XDG_DATA_HOME/reviewer`` on Linux)."""
+    import platformdirs
+
     return platformdirs.user_data_path(APP, appauthor=False)
 
 
 def config_dir() -> Path:
+    import platformdirs
+
     return platformdirs.user_config_path(APP, appauthor=False)
 
 

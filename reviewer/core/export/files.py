@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 
 def write_atomically(path: str | Path, text: str) -> None:
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    # An export is an ordinary document: it keeps the mode of the file it replaces.
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+    fd, tmp = _create_beside(folder, path.name, mode)
     try:
-        # mkstemp makes the file private; an export is an ordinary document.
-        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
         # No fsync: an export is derived from the review and written again at will, as
@@ -26,3 +25,17 @@ def write_atomically(path: str | Path, text: str) -> None:
         except OSError:
             pass
         raise
+
+
+def _create_beside(folder: Path, name: str, mode: int) -> tuple[int, Path]:
+    """A new hidden file next to the target (same file system, so the rename is atomic).
+    Not tempfile.mkstemp: importing tempfile costs a quick command more than it does."""
+    for attempt in range(100):
+        tmp = folder / f".{name}.{os.getpid()}.{attempt}.tmp"
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+        except FileExistsError:
+            continue
+        os.chmod(tmp, mode)  # os.open's mode passes through the umask
+        return fd, tmp
+    raise FileExistsError(f"{folder}: cannot create a temporary file for {name}")
