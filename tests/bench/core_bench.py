@@ -42,6 +42,13 @@ def cli(*args: str, env: dict | None = None) -> tuple[float, int, str]:
     return elapsed, rss, proc.stdout
 
 
+def fresh(path: Path) -> Path:
+    """``path`` with no review at it: --keep reuses the dumps, never a review."""
+    for stale in path.parent.glob(path.name + "*"):
+        stale.unlink()
+    return path
+
+
 def best(runs: int, fn) -> float:
     times = []
     for _ in range(runs):
@@ -67,7 +74,7 @@ def hf_import(report: Report, folder: Path, n: int) -> Path:
     def progress(phase: str, done: int, total: int) -> None:
         marks.setdefault(phase, time.perf_counter())
 
-    path = folder / "phases.sqlite"
+    path = fresh(folder / "phases.sqlite")
     with Review.open(path) as review, gc_paused():
         start = time.perf_counter()
         result = import_files(review, [dump], year=2025, progress=progress)
@@ -86,7 +93,7 @@ def hf_import(report: Report, folder: Path, n: int) -> Path:
     report.row("repeats merged", result.merged, "",
                note=f"of {synth.repeats_in(dump):,} repeats in the dump; {result.new:,} new")
 
-    review_path = folder / "cli.sqlite"
+    review_path = fresh(folder / "cli.sqlite")
     first, rss, _ = cli("--review", str(review_path), "import", str(dump), "--year", "2025")
     report.row("whole import, CLI process", first, "s", note=f"{first / floor:.1f}x the floor")
     report.row("peak memory of that process", rss / 1024, "MB", target="under 1024 MB")
@@ -109,9 +116,7 @@ def _sqlite_baseline(imported: Path, target: Path) -> float:
         batches = source.execute("SELECT * FROM batches WHERE id > 0").fetchall()
         papers = source.execute("SELECT * FROM papers").fetchall()
         sources = source.execute("SELECT * FROM sources").fetchall()
-    for stale in target.parent.glob(target.name + "*"):
-        stale.unlink()
-    Review.open(target).close()  # the schema, made outside the timing
+    Review.open(fresh(target)).close()  # the schema, made outside the timing
 
     def marks(rows: list) -> str:
         return ",".join("?" * len(rows[0]))
@@ -143,7 +148,7 @@ def bibtex_commands(report: Report, folder: Path, n: int = 5000) -> None:
 
     imports = []
     for run in range(5):
-        path = folder / f"bib-{run}.sqlite"
+        path = fresh(folder / f"bib-{run}.sqlite")
         imports.append(cli("--review", str(path), "import", str(bib))[0])
     report.row("reviewer import", min(imports), "s", target="under 0.9 s")
     review = str(folder / "bib-0.sqlite")
