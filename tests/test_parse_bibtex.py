@@ -172,3 +172,20 @@ def test_name_split_matches_bibtexparser(raw):
     from reviewer.core.parsers.bibtex import split_names
 
     assert split_names(raw) == split_multiple_persons_names(raw)
+
+
+_NAME_PIECES = st.sampled_from(["Ada", "Lovelace", "O'Neil", "van", "de la", "Jr", "Ng", "ÉMILE",
+                                "R\x1bX", "{Org}", "and", "others", "Müller-Lüdenscheidt"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.lists(_NAME_PIECES, min_size=1, max_size=2),
+                          st.lists(_NAME_PIECES, max_size=2)), min_size=1, max_size=4),
+       st.sampled_from([" and ", "  and ", " AND "]))
+@example([(["Lovelace"], ["Ada"]), (["Turing"], ["Alan", "M."])], " and ")
+def test_plain_author_lists_read_as_name_by_name(people, separator):
+    from reviewer.core.parsers.bibtex import _names, _names_one_by_one
+
+    raw = separator.join(" ".join(last) + (", " + " ".join(first) if first else "")
+                         for last, first in people)
+    assert _names(raw) == _names_one_by_one(raw)

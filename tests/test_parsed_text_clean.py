@@ -44,7 +44,8 @@ def test_fixtures_parse_to_clean_text(dump: Path):
 
 
 HOSTILE = ("\x1b[31mRed\x1b[0m title", "Tab\there", "Two  spaces", "NUL\x00byte", " edge ",
-           "line\nbreak", "C1\x85char", "nbsp\u00a0\u00a0twice", "\x7fdel")
+           "line\nbreak", "C1\x85char", "nbsp\u00a0\u00a0twice", "\x7fdel",
+           "Esc\x1bname, Ada")  # a "Last, First" name with a control character in it
 LAYOUTS = {
     "hf": "{t}\n\n{t} is the abstract of {t}.\n\n• 3 authors\n·\nOct 9, 2025\n",
     "arxiv": "[1] arXiv:2401.01234\nTitle: {t}\nAuthors: A {t}, B Two\nSubjects: cs.CV\n"

@@ -156,6 +156,14 @@ def split_names(raw: str) -> list[str]:
 
 
 def _names(raw: str) -> list[str]:
+    if _PLAIN_LIST.fullmatch(raw):
+        # What _names_one_by_one makes of such a list, in one match: a third of the time
+        # spent on names.
+        return raw.split(" and ")
+    return _names_one_by_one(raw)
+
+
+def _names_one_by_one(raw: str) -> list[str]:
     from bibtexparser.middlewares.names import parse_single_name_into_parts
 
     names = []
@@ -185,7 +193,12 @@ def _names(raw: str) -> list[str]:
     return names
 
 
-_PLAIN_NAME = re.compile(r"^[A-Z][^\s,{}\\]*(?: [A-Z][^\s,{}\\]*)*$")
+# A name part that needs no BibTeX name parsing: capitalised words, no braces, commas,
+# backslashes or control characters (so no particle, Jr part or LaTeX).
+_PLAIN_PART = r"[A-Z][^\s,{}\\\x00-\x1f\x7f-\x9f]*(?: [A-Z][^\s,{}\\\x00-\x1f\x7f-\x9f]*)*"
+_PLAIN_NAME = re.compile(f"^{_PLAIN_PART}$")
+# A whole author list of such "Last, First" names, as most .bib files write it.
+_PLAIN_LIST = re.compile(f"{_PLAIN_PART}, {_PLAIN_PART}(?: and {_PLAIN_PART}, {_PLAIN_PART})*")
 
 
 def _simple_name(person: str) -> str:
