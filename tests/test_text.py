@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reviewer.core.text import (arxiv_id_from_doi, clean_text, ends_truncated, extract_links,
@@ -68,3 +68,11 @@ def test_links_from_abstracts(abstract: str, links: list[str]):
 def test_truncation_marks():
     assert ends_truncated("cut here ...") and ends_truncated("cut here\u2026  ")
     assert not ends_truncated("a full stop.")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab \t\n\r\x00\x07\x1b\x1f\x7f[m;1é\u00a0"), max_size=30))
+def test_clean_text_shortcut_agrees_with_the_full_clean_up(text):
+    from reviewer.core.text import _clean_slowly
+
+    assert clean_text(text) == _clean_slowly(text)

@@ -10,6 +10,7 @@ _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[
 # C0 and C1 controls other than tab and newline, plus DEL; the zero-width formatting
 # characters that make two equal titles look different are handled by normalize_title.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_ASCII_CONTROLS = bytes(range(32)) + b"\x7f"
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 
@@ -19,8 +20,15 @@ def clean_text(text: str) -> str:
     Dumps are shown on a terminal: an escape sequence in a title must not reach it.
     Newlines become spaces, since every field reviewer keeps is a single paragraph.
     """
-    if text.isascii() and text.isprintable() and "  " not in text:
-        return text.strip()  # the common case, at C speed
+    if text.isascii() and "  " not in text and (
+            len(text.encode("ascii").translate(None, _ASCII_CONTROLS)) == len(text)):
+        # The common case, at C speed: deleting the controls from the bytes is a third of
+        # the time of str.isprintable, which looks every character up in Unicode tables.
+        return text.strip()
+    return _clean_slowly(text)
+
+
+def _clean_slowly(text: str) -> str:
     if "\x1b" in text:
         text = _ANSI.sub("", text)
     text = _CONTROL.sub(" ", text.replace("\r", " ").replace("\n", " "))
