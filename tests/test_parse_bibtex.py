@@ -183,6 +183,7 @@ _NAME_PIECES = st.sampled_from(["Ada", "Lovelace", "O'Neil", "van", "de la", "Jr
                           st.lists(_NAME_PIECES, max_size=2)), min_size=1, max_size=4),
        st.sampled_from([" and ", "  and ", " AND "]))
 @example([(["Lovelace"], ["Ada"]), (["Turing"], ["Alan", "M."])], " and ")
+@example([(["Ada", "AND", "Ada"], ["Ada"])], " and ")
 def test_plain_author_lists_read_as_name_by_name(people, separator):
     from reviewer.core.parsers.bibtex import _names, _names_one_by_one
 

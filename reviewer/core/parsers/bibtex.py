@@ -195,7 +195,8 @@ def _names_one_by_one(raw: str) -> list[str]:
 
 # A name part that needs no BibTeX name parsing: capitalised words, no braces, commas,
 # backslashes or control characters (so no particle, Jr part or LaTeX).
-_PLAIN_PART = r"[A-Z][^\s,{}\\\x00-\x1f\x7f-\x9f]*(?: [A-Z][^\s,{}\\\x00-\x1f\x7f-\x9f]*)*"
+_PLAIN_WORD = r"(?!(?i:and)(?=[ ,]|$))[A-Z][^\s,{}\\\x00-\x1f\x7f-\x9f]*"  # "AND" separates
+_PLAIN_PART = f"{_PLAIN_WORD}(?: {_PLAIN_WORD})*"
 _PLAIN_NAME = re.compile(f"^{_PLAIN_PART}$")
 # A whole author list of such "Last, First" names, as most .bib files write it.
 _PLAIN_LIST = re.compile(f"{_PLAIN_PART}, {_PLAIN_PART}(?: and {_PLAIN_PART}, {_PLAIN_PART})*")
