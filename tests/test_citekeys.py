@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reviewer.core.citekeys import base_key, check_key, make_key, suffixes, title_words
 from reviewer.core.importer import store_papers
@@ -90,3 +94,15 @@ def test_an_exported_key_never_changes(review):
 @pytest.mark.parametrize("key", ["", "9lives", "with space", "ü", "a{b}", "a,b", "a%b"])
 def test_bad_hand_written_keys_are_refused(key: str):
     assert check_key(key) is not None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("abXY09 -'.,éØßł\u0301"), min_size=1, max_size=15))
+def test_key_author_part_is_the_folded_lower_case_surname(name):
+    from reviewer.core.citekeys import ascii_fold
+    from reviewer.core.names import surname_raw
+
+    key = base_key(Paper("Zzz", authors=[name]))
+    author = re.sub(r"[^a-z0-9]", "", ascii_fold(surname_raw(name)).lower())
+    expected = author + "Zzz"
+    assert key == (expected if expected[0].isalpha() else "paper" + expected)

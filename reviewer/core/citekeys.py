@@ -59,7 +59,10 @@ def title_words(title: str, count: int = 3) -> list[str]:
 def base_key(paper: Paper) -> str:
     author = ""
     if paper.authors:
-        author = re.sub(r"[^a-z0-9]", "", ascii_fold(surname_raw(paper.authors[0])).lower())
+        surname = surname_raw(paper.authors[0])
+        if not (surname.isascii() and surname.isalnum()):  # most are: nothing to fold
+            surname = _NOT_ALNUM.sub("", ascii_fold(surname))
+        author = surname.lower()
     year = str(paper.year) if paper.year else ""
     key = author + "".join(title_words(paper.title)) + year
     if not key or not key[0].isalpha():
