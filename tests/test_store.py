@@ -284,3 +284,15 @@ def test_another_programs_database_is_left_untouched(tmp_path: Path):
         Review.open(path)
     assert path.read_bytes() == before
     assert not (tmp_path / "other.db-wal").exists()
+
+
+def test_papers_without_sources_keep_everything_else(filled: Review):
+    filled.tag([1], ["seg"])
+    filled.assign("Methods", [1], create=True)
+    full, light = filled.papers(), filled.papers(sources=False)
+    assert [p.sources for p in full] != [[] for _ in full]
+    assert [p.sources for p in light] == [[] for _ in light]
+    for p in full:
+        p.sources = []
+    assert light == full
+    assert light[0].tags == ["seg"] and light[0].sections == ["Methods"]

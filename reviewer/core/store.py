@@ -35,8 +35,6 @@ SELECT_PAPERS = f"SELECT {', '.join(PAPER_COLUMNS)} FROM papers"
 # model.is_code_link, as SQL over the JSON list of links (cheaper than decoding 100k lists).
 _HAS_CODE_SQL = "(" + " OR ".join(
     f"instr(links, '://{host}') > 0 OR instr(links, '.{host}') > 0" for host in CODE_HOSTS) + ")"
-_BOOL_COLUMNS = frozenset({"abstract_truncated", "year_inferred", "starred"})
-_JSON_COLUMNS = frozenset({"authors", "links", "keywords", "extra"})
 
 
 @dataclass(slots=True)
@@ -75,35 +73,41 @@ class Summary:
     sections: list[str] = field(default_factory=list)
 
 
-_JSON_AT = tuple(PAPER_COLUMNS.index(c) for c in ("authors", "links", "keywords", "extra"))
-_BOOL_AT = tuple(PAPER_COLUMNS.index(c) for c in _BOOL_COLUMNS)
-_DECISION_AT = PAPER_COLUMNS.index("decision")
-_EXTRA_END = PAPER_COLUMNS.index("extra") + 1
-_NOTE_AT = PAPER_COLUMNS.index("note")
-# paper_from_row relies on this order: id, Paper's metadata fields up to extra, then
-# citekey, starred, decision, note (sources, tags and sections are attached afterwards).
-_PAPER_ORDER = tuple(f.name for f in fields(Paper))
-assert PAPER_COLUMNS[1:_EXTRA_END] == _PAPER_ORDER[:_EXTRA_END - 1] and _PAPER_ORDER[
-    _EXTRA_END - 1:_EXTRA_END + 6] == ("sources", "id", "citekey", "starred", "decision",
-                                       "tags", "note"), "PAPER_COLUMNS out of step with Paper"
-_EMPTY_JSON = {"[]": list, "{}": dict}
+# paper_from_row unpacks a row by name and passes Paper its fields by position: the
+# columns must list Paper's metadata fields in order, then the store's own.
+assert PAPER_COLUMNS == ("id", *(f.name for f in fields(Paper)[:21]), "citekey", "starred",
+                         "decision", "note") and tuple(f.name for f in fields(Paper)[21:]) == (
+    "sources", "id", "citekey", "starred", "decision", "tags", "note", "sections"), \
+    "PAPER_COLUMNS out of step with Paper"
 _DECISIONS = {d.value: d for d in Decision}
+_loads = json.JSONDecoder().decode
 
 
 def paper_from_row(row: sqlite3.Row | tuple) -> Paper:
-    # Listing 100,000 papers calls this 100,000 times: columns are converted by position,
-    # and the many empty JSON lists skip the decoder.
-    values = list(row)
-    for i in _JSON_AT:
-        text = values[i]
-        empty = _EMPTY_JSON.get(text)
-        values[i] = empty() if empty else json.loads(text)
-    for i in _BOOL_AT:
-        values[i] = bool(values[i])
-    values[_DECISION_AT] = _DECISIONS[values[_DECISION_AT]]
-    # Positionally, in Paper's field order: a third cheaper than keywords.
-    return Paper(*values[1:_EXTRA_END], [], values[0], *values[_EXTRA_END:_NOTE_AT], [],
-                 values[_NOTE_AT])
+    # Listing or exporting 100,000 papers calls this 100,000 times: one unpacking and one
+    # positional call, and the many empty JSON lists skip the decoder.
+    (pid, title, abstract, truncated, authors, author_count, organization, year, month, day,
+     inferred, upvotes, arxiv_id, doi, url, links, venue, entry_type, keywords, primary_class,
+     comments, extra, citekey, starred, decision, note) = row
+    return Paper(
+        title, abstract, bool(truncated), [] if authors == "[]" else _loads(authors),
+        author_count, organization, year, month, day, bool(inferred), upvotes, arxiv_id, doi,
+        url, [] if links == "[]" else _loads(links), venue, entry_type,
+        [] if keywords == "[]" else _loads(keywords), primary_class, comments,
+        {} if extra == "{}" else _loads(extra), [], pid, citekey, bool(starred),
+        _DECISIONS[decision], [], note)
+
+
+# What Review._attach reads for a list of papers, and how each row lands on its paper.
+_ATTACH = (
+    ("SELECT paper_id, tag FROM tags {} ORDER BY paper_id, tag",
+     lambda p, r: p.tags.append(r[1])),
+    ("SELECT sp.paper_id, s.title FROM section_papers sp JOIN sections s "
+     "ON s.id = sp.section_id {} ORDER BY s.position",
+     lambda p, r: p.sections.append(r[1])),
+    ("SELECT paper_id, file, line, format FROM sources {} ORDER BY id",
+     lambda p, r: p.sources.append(Source(r[1], r[2], r[3]))),
+)
 
 
 class Review:
@@ -238,8 +242,10 @@ class Review:
     def get(self, ref: int | str) -> Paper:
         return self.papers([self.resolve(ref)])[0]
 
-    def papers(self, ids: Iterable[int] | None = None) -> list[Paper]:
-        """Full papers (with tags, sections and sources) in id order, or in ``ids`` order."""
+    def papers(self, ids: Iterable[int] | None = None, *, sources: bool = True) -> list[Paper]:
+        """Full papers (with tags, sections and sources) in id order, or in ``ids`` order.
+        ``sources=False`` leaves ``Paper.sources`` empty, for callers that never show them
+        (an export of thousands of papers spends a twentieth of its time reading them)."""
         if ids is None:
             rows = self.conn.execute(f"{SELECT_PAPERS} WHERE removed = 0 ORDER BY id").fetchall()
             papers = [paper_from_row(r) for r in rows]
@@ -252,23 +258,15 @@ class Review:
                         f"{SELECT_PAPERS} WHERE removed = 0 AND id IN ({marks})", chunk):
                     by_id[r[0]] = paper_from_row(r)
             papers = [by_id[i] for i in wanted if i in by_id]
-        self._attach(papers, everything=ids is None)
+        self._attach(papers, everything=ids is None, sources=sources)
         return papers
 
-    def _attach(self, papers: list[Paper], everything: bool) -> None:
+    def _attach(self, papers: list[Paper], everything: bool, sources: bool = True) -> None:
         """Tags, sections and sources: read for all papers in one pass, or by id."""
         if not papers:
             return
         by_id = {p.id: p for p in papers}
-        for query, attach in (
-            ("SELECT paper_id, tag FROM tags {} ORDER BY paper_id, tag",
-             lambda p, r: p.tags.append(r[1])),
-            ("SELECT sp.paper_id, s.title FROM section_papers sp JOIN sections s "
-             "ON s.id = sp.section_id {} ORDER BY s.position",
-             lambda p, r: p.sections.append(r[1])),
-            ("SELECT paper_id, file, line, format FROM sources {} ORDER BY id",
-             lambda p, r: p.sources.append(Source(r[1], r[2], r[3]))),
-        ):
+        for query, attach in _ATTACH[:None if sources else 2]:
             column = "sp.paper_id" if "sp." in query else "paper_id"
             if everything:
                 rows: Iterable = self.conn.execute(query.format(""))

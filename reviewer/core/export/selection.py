@@ -35,7 +35,7 @@ class Selection:
         return " + ".join(parts)
 
     def papers(self, review: Review) -> list[Paper]:
-        papers = review.papers()
+        papers = review.papers(sources=False)  # exports never cite where a paper came from
         if self.everything:
             return papers
         if self.is_default:
