@@ -164,14 +164,17 @@ def fields(paper: Paper) -> list[tuple[str, str, bool]]:
         if value:
             out.append((name, value, enclose))
 
+    # Fields most papers lack are tested before they are escaped: thousands of entries
+    # make every call count.
     add("author", _names(paper))
     add("title", escape_title(paper.title))
-    if kind in ("article",):
-        add("journal", escape(paper.venue))
-    elif kind in ("inproceedings", "conference", "incollection", "inbook"):
-        add("booktitle", escape(paper.venue))
-    elif paper.venue and kind == "misc" and not paper.arxiv_id:
-        add("howpublished", escape(paper.venue))
+    if paper.venue:
+        if kind == "article":
+            add("journal", escape(paper.venue))
+        elif kind in ("inproceedings", "conference", "incollection", "inbook"):
+            add("booktitle", escape(paper.venue))
+        elif kind == "misc" and not paper.arxiv_id:
+            add("howpublished", escape(paper.venue))
     if paper.extra:
         for name in EXTRA_ORDER:
             add(name, escape(paper.extra.get(name, "")))
@@ -187,14 +190,17 @@ def fields(paper: Paper) -> list[tuple[str, str, bool]]:
     url = paper.url or (f"https://arxiv.org/abs/{paper.arxiv_id}" if paper.arxiv_id else "")
     add("url", _verbatim(url))
     add("abstract", escape(paper.abstract))
-    add("keywords", escape(", ".join(paper.tags)))
+    if paper.tags:
+        add("keywords", escape(", ".join(paper.tags)))
     notes = []
     if not paper.authors and paper.author_count:
         notes.append(f"{paper.author_count} authors")
     if paper.extra.get("note"):
         notes.append(paper.extra["note"])
-    add("note", escape("; ".join(notes)))
-    add("annote", escape(paper.note.strip()))
+    if notes:
+        add("note", escape("; ".join(notes)))
+    if paper.note:
+        add("annote", escape(paper.note.strip()))
     return out
 
 
@@ -206,8 +212,9 @@ def to_bibtex(papers: list[Paper]) -> str:
     entries = [(entry_type(p), p.citekey, fields(p))
                for p in sorted(papers, key=lambda p: p.citekey.lower())]
     # Values line up one column after the longest field name in the file.
-    width = max((len(name) for _, _, fs in entries for name, _, _ in fs), default=0)
-    lead = {name: f"  {name.ljust(width)} = " for _, _, fs in entries for name, _, _ in fs}
+    names = {name for _, _, entry_fields in entries for name, _, _ in entry_fields}
+    width = max(map(len, names), default=0)
+    lead = {name: f"  {name.ljust(width)} = " for name in names}
     # One flat list and one join: building each entry as a string first copied every
     # abstract four more times.
     out = [HEADER]
