@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from . import schema
-from .citekeys import check_key
 from .errors import NotFound, ReviewError, UsageError
 from .history import Changes, replay
 from .model import CODE_HOSTS, Decision, Paper, Source
@@ -434,6 +433,8 @@ class Review:
     def set_citekey(self, paper_id: int, key: str) -> bool:
         """Set a key by hand (the change is recorded); a hand-set key never changes again."""
         key = key.strip()
+        from .citekeys import check_key  # unicodedata and all: only when a key is set
+
         problem = check_key(key)
         if problem:
             raise UsageError(f"{key!r}: {problem}")

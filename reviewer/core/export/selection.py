@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .. import filters as F
 from ..model import Decision, Paper
 from ..store import Review
 
@@ -40,6 +39,8 @@ class Selection:
             return papers
         if self.is_default:
             return [p for p in papers if p.decision == Decision.INCLUDE or p.starred]
+        from .. import filters as F  # only here: the default and --all need no filters
+
         chosen: list[F.Filter] = []
         if self.decision:
             chosen.append(F.WithDecision(self.decision))
