@@ -70,8 +70,8 @@ def parse(text: str, ctx: ParseContext) -> ParseResult:
     entries.sort(key=lambda e: e.start_line or 0)
     for entry in entries:
         line = (entry.start_line or 0) + 1
-        fields = {f.key.lower(): _concatenate(f.value, macros) for f in entry.fields
-                  if isinstance(f.value, str)}
+        fields = {f.key.lower(): _concatenate(value, macros) for f in entry.fields
+                  if isinstance(value := f.value, str)}
         _inherit(fields, by_key)
         if not clean_text(strip_braces(fields.get("title", ""))):
             # Reference managers keep such entries (name lists, cross-referenced parts):
