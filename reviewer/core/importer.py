@@ -4,15 +4,15 @@ in one transaction, so a bad file or a killed process leaves the review as it wa
 
 from __future__ import annotations
 
-import gc
 import json
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+
 from . import schema
+from .bulk import gc_paused
 from .citekeys import base_key, make_key, unique_key
 from .dedup import DuplicateIndex, Fingerprint
 from .errors import InputError, ReviewerError
@@ -25,23 +25,6 @@ from .store import SELECT_PAPERS, Review, chunks, paper_from_row
 
 Progress = Callable[[str, int, int], None]
 """progress(phase, done, total): phases are "parse", "dedup" and "store"."""
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector during a bulk import.
-
-    An import creates hundreds of thousands of small objects and no reference cycles;
-    the collector would rescan them over and over (it halves the parse time of a
-    100,000-paper dump). Reference counting still frees everything as usual.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 @dataclass(slots=True)

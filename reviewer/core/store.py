@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import schema
+from .bulk import gc_paused
 from .errors import NotFound, ReviewError, UsageError
 from .history import Changes, replay
 from .model import CODE_HOSTS, Decision, Paper, Source
@@ -245,6 +246,10 @@ class Review:
         """Full papers (with tags, sections and sources) in id order, or in ``ids`` order.
         ``sources=False`` leaves ``Paper.sources`` empty, for callers that never show them
         (an export of thousands of papers spends a twentieth of its time reading them)."""
+        with gc_paused():
+            return self._papers(ids, sources)
+
+    def _papers(self, ids: Iterable[int] | None, sources: bool) -> list[Paper]:
         if ids is None:
             rows = self.conn.execute(f"{SELECT_PAPERS} WHERE removed = 0 ORDER BY id").fetchall()
             papers = [paper_from_row(r) for r in rows]
@@ -293,12 +298,13 @@ class Review:
 
     def summaries(self, ids: Iterable[int] | None = None) -> list[Summary]:
         """List-row fields of every paper in import order, or of the papers ``ids``."""
-        if ids is None:
-            return self._summaries(None)
-        out: list[Summary] = []
-        for chunk in chunks(list(ids)):
-            out.extend(self._summaries(chunk))
-        return out
+        with gc_paused():
+            if ids is None:
+                return self._summaries(None)
+            out: list[Summary] = []
+            for chunk in chunks(list(ids)):
+                out.extend(self._summaries(chunk))
+            return out
 
     def _summaries(self, ids: list[int] | None) -> list[Summary]:
         def only(column: str) -> str:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 
+from ..bulk import gc_paused
 from ..model import Paper
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -209,6 +210,11 @@ HEADER = "% Exported by reviewer. UTF-8. Citation keys never change once exporte
 
 def to_bibtex(papers: list[Paper]) -> str:
     """The .bib text for ``papers``, sorted by citation key."""
+    with gc_paused():
+        return _write(papers)
+
+
+def _write(papers: list[Paper]) -> str:
     entries = [(entry_type(p), p.citekey, fields(p))
                for p in sorted(papers, key=lambda p: p.citekey.lower())]
     # Values line up one column after the longest field name in the file.
