@@ -76,3 +76,10 @@ def test_clean_text_shortcut_agrees_with_the_full_clean_up(text):
     from reviewer.core.text import _clean_slowly
 
     assert clean_text(text) == _clean_slowly(text)
+
+
+def test_every_unicode_blank_becomes_one_space():
+    # pybtex splits "0\u16800" (Ogham space) into two words, bibtexparser does not:
+    # an exported title must not depend on which one reads it.
+    assert clean_text("0\u16800") == "0 0"
+    assert clean_text("a\u00a0\u2009b\u3000c\u2028d\u205fe") == "a b c d e"

@@ -11,7 +11,9 @@ _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[
 # characters that make two equal titles look different are handled by normalize_title.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _ASCII_CONTROLS = bytes(range(32)) + b"\x7f"
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+# Every Unicode blank (no-break, thin, ideographic, Ogham...): BibTeX readers disagree
+# on which of them separate words, so none survives.
+_SPACES = re.compile(r"\s+")
 
 
 def clean_text(text: str) -> str:
