@@ -162,7 +162,10 @@ def test_any_title_round_trips_through_both_parsers(title):
     ours, theirs = _parse_back(text), _pybtex(text)
     assert ours["doeKey2024"]["title"] == theirs["doeKey2024"]["title"]
     assert ours["doeKey2024"]["abstract"] == theirs["doeKey2024"]["abstract"]
-    if "\\" not in title and "$" not in title:  # no LaTeX of its own: read back as written
+    # No LaTeX of its own: read back as written; but LaTeX reads "--" as an en dash and
+    # "``" as a quote wherever the field holds a macro (an escaped brace, say).
+    ligature = any(mark in title for mark in ("--", "``", "''", "?`", "!`"))
+    if "\\" not in title and "$" not in title and not ligature:
         assert decode_latex(ours["doeKey2024"]["abstract"]).strip() == " ".join(title.split())
     # The braces of the field are balanced whatever the title held.
     depth = 0
