@@ -35,6 +35,8 @@ CHROME = (
     "new",
 )
 _CHROME_SET = frozenset(CHROME)
+# Longer lines are never chrome: testing them against the set would hash every abstract.
+_CHROME_MAX = max(map(len, CHROME))
 _GLUED = re.compile("^(?:" + "|".join(re.escape(c) for c in CHROME[:-1]) + r")(?=[A-Z0-9\"'(\[])")
 
 _MONTHS = {m: i for i, m in enumerate(
@@ -124,6 +126,7 @@ def _units(text: str) -> list[_Unit]:
             if s:
                 units.append(_Unit(number, s, _kind(s)))
         else:
+            number_after = number + piece.count("\n")
             block = []
             for offset, raw in enumerate(piece.split("\n")):
                 s = _content(raw)
@@ -131,7 +134,7 @@ def _units(text: str) -> list[_Unit]:
                     block.append((number + offset, s))
             if block:
                 _flush(block, units)
-        number += piece.count("\n")
+            number = number_after
         if index + 1 < len(pieces):
             number += pieces[index + 1].count("\n")
     return units
@@ -140,7 +143,7 @@ def _units(text: str) -> list[_Unit]:
 def _content(raw: str) -> str:
     """A line without its blanks, its page chrome, or chrome glued to its start."""
     s = raw.strip()
-    if s in _CHROME_SET:
+    if len(s) <= _CHROME_MAX and s in _CHROME_SET:
         return ""
     if s.startswith(_GLUE_STARTS) and _GLUED.match(s):
         return _GLUED.sub("", s, count=1)
