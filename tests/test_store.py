@@ -50,6 +50,24 @@ def test_new_review_file_has_wal_schema_version_and_application_id(tmp_path):
     assert conn.execute("PRAGMA application_id").fetchone()[0] == 0x52657677
 
 
+def test_new_review_has_large_pages_and_old_reviews_keep_theirs(tmp_path):
+    new = tmp_path / "new.sqlite"
+    Review.open(new).close()
+    assert sqlite3.connect(new).execute("PRAGMA page_size").fetchone()[0] == 16384
+    # A review made before the page size changed: SQLite's default 4 KB pages.
+    old = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(old)
+    conn.execute("PRAGMA page_size = 4096")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.close()
+    with Review.open(old) as review:
+        store_papers(review, [paper(t, i + 1) for i, t in enumerate(TITLES)], ["/dumps/a.txt"])
+    conn = sqlite3.connect(old)
+    assert conn.execute("PRAGMA page_size").fetchone()[0] == 4096
+    assert conn.execute("SELECT count(*) FROM papers").fetchone()[0] == len(TITLES)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
 def test_star_decide_note_are_stored_at_once(filled: Review):
     assert filled.star([1, 2]) == 2
     assert filled.star([2]) == 0  # already starred: nothing changes, nothing recorded
