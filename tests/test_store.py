@@ -227,6 +227,28 @@ def test_new_change_after_undone_import_purges_its_papers(review: Review):
     assert review.conn.execute("PRAGMA foreign_key_check").fetchall() == []
 
 
+def test_import_after_an_undone_import_purges_its_papers_and_their_rows(review: Review):
+    # An import runs without foreign key checks; the purge must not rely on cascades.
+    store_papers(review, [paper("Kept paper title")], ["/dumps/a.txt"])
+    store_papers(review, [paper("Dropped paper title", 2), paper("Kept paper title", 5)],
+                 ["/dumps/b.txt"])
+    review.tag([2], ["x"])
+    review.assign("Methods", [2], create=True)
+    for _ in range(3):  # the assignment, the section it created, the tag
+        review.undo()
+    assert review.undo().label.startswith("import b.txt")
+    store_papers(review, [paper("Third paper title", 3)], ["/dumps/c.txt"])
+    c = review.conn
+    assert [t for (t,) in c.execute("SELECT title FROM papers ORDER BY id")] == [
+        "Kept paper title", "Third paper title"]
+    assert c.execute("SELECT paper_id, line FROM sources ORDER BY id").fetchall() == [
+        (1, 1), (3, 3)]
+    assert c.execute("SELECT count(*) FROM tags").fetchone()[0] == 0
+    assert c.execute("SELECT count(*) FROM section_papers").fetchone()[0] == 0
+    assert c.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert c.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
 def test_undo_reports_touched_papers(filled: Review):
     filled.tag([2, 3], ["x"])
     filled.star([4])

@@ -107,6 +107,7 @@ _INSERT_COLUMNS = (
     "arxiv_id", "doi", "url", "links", "venue", "entry_type", "keywords", "primary_class",
     "comments", "extra", "citekey", "batch",
 )
+_JSON_LIST = json.JSONEncoder(ensure_ascii=False).encode  # as history.encode writes lists
 _INSERT = (f"INSERT INTO papers ({', '.join(_INSERT_COLUMNS)}) "
            f"VALUES ({', '.join('?' * len(_INSERT_COLUMNS))})")
 
@@ -165,7 +166,8 @@ def store_papers(review: Review, papers: Sequence[Paper], files: Sequence[str],
                  progress: Progress | None = None) -> tuple[int, int]:
     """Dedup and store parsed papers as one undoable change; returns (new, merged)."""
     names = ", ".join(Path(f).name for f in files)
-    with review.change(f"import {names}") as changes:
+    # Unchecked: every reference the import writes is to a row it has just written.
+    with review.change(f"import {names}", checked=False) as changes:
         conn = changes.conn
         plan = plan_import(load_index(conn), papers, progress)
         batch = conn.execute(
@@ -185,24 +187,30 @@ def _insert_new(conn: sqlite3.Connection, plan: Plan, batch: int, taken: set[str
     papers = plan.new
     first_id = (conn.execute("SELECT max(id) FROM papers").fetchone()[0] or 0) + 1
     rows, sources = [], []
+    add_row, add_source, add_key = rows.append, sources.append, taken.add
+    # history.encode, inlined: three lists per paper, most of them empty.
+    json_list = _JSON_LIST
     for offset, (p, fp) in enumerate(zip(papers, plan.fingerprints)):
         pid = first_id + offset
         p.id = pid
-        if p.authors and p.author_count is None:
-            p.author_count = len(p.authors)
-        p.citekey = make_key(p, taken)
-        taken.add(p.citekey)
-        rows.append((
+        authors = p.authors
+        if authors and p.author_count is None:
+            p.author_count = len(authors)
+        p.citekey = key = make_key(p, taken)
+        add_key(key)
+        add_row((
             pid, p.title, fp.title_norm, p.abstract, int(p.abstract_truncated),
-            encode("authors", p.authors), " ".join(sorted(fp.surnames)), p.author_count,
+            json_list(authors) if authors else "[]",
+            " ".join(sorted(fp.surnames)) if fp.surnames else "", p.author_count,
             p.organization, p.year, p.month, p.day, int(p.year_inferred), p.upvotes,
-            p.arxiv_id, p.doi, p.url, encode("links", p.links), p.venue, p.entry_type,
-            encode("keywords", p.keywords), p.primary_class, p.comments,
-            encode("extra", p.extra), p.citekey, batch))
-        sources.extend((pid, s.file, s.line, s.format, batch) for s in p.sources)
+            p.arxiv_id, p.doi, p.url, json_list(p.links) if p.links else "[]", p.venue,
+            p.entry_type, json_list(p.keywords) if p.keywords else "[]", p.primary_class,
+            p.comments, encode("extra", p.extra), key, batch))
+        for s in p.sources:
+            add_source((pid, s.file, s.line, s.format, batch))
         if len(rows) == 5000:
             conn.executemany(_INSERT, rows)
-            rows = []
+            rows.clear()
             if progress:
                 progress("store", offset + 1, len(papers))
     if rows:
