@@ -38,17 +38,22 @@ def ascii_fold(text: str) -> str:
     return decomposed.encode("ascii", "ignore").decode("ascii")
 
 
-_SPLIT = re.compile(r"[\s/]+")
 _NOT_ALNUM = re.compile(r"[^A-Za-z0-9]")
+# Words are split at blanks and "/" and lose every other character that is not an ASCII
+# letter or digit ("U-Net" -> "UNet"). On ASCII text one bytes.translate does both, a
+# fifth of the time of a regex split and a substitution per word.
+_SEPARATORS = " \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f/"  # what r"[\s/]" matches in ASCII
+_TO_SPACE = bytes.maketrans(_SEPARATORS.encode("ascii"), b" " * len(_SEPARATORS))
+_DROPPED = bytes(c for c in range(256)
+                 if not (chr(c).isascii() and chr(c).isalnum()) and chr(c) not in _SEPARATORS)
 
 
 def title_words(title: str, count: int = 3) -> list[str]:
     """The first ``count`` significant words of the title, in ASCII, capitalised."""
-    words = []
     text = title if title.isascii() else ascii_fold(title)
-    for raw in _SPLIT.split(text):
-        word = raw if raw.isalnum() else _NOT_ALNUM.sub("", raw)
-        if not word or word.lower() in SKIP_WORDS:
+    words = []
+    for word in text.encode("ascii").translate(_TO_SPACE, _DROPPED).decode("ascii").split():
+        if word.lower() in SKIP_WORDS:
             continue
         words.append(word[0].upper() + word[1:])
         if len(words) == count:
@@ -93,7 +98,8 @@ def unique_key(base: str, taken: Container[str]) -> str:
 
 
 def make_key(paper: Paper, taken: Container[str]) -> str:
-    return unique_key(base_key(paper), taken)
+    key = base_key(paper)
+    return key if key not in taken else unique_key(key, taken)  # most keys are free
 
 
 def check_key(key: str) -> str | None:

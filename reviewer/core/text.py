@@ -46,6 +46,10 @@ def clean_block(text: str) -> str:
 
 
 _WORD = re.compile(r"[^\W_]+")
+# For ASCII, _WORD's letters and digits are [A-Za-z0-9]: one bytes.translate lowers them and
+# blanks the rest, which split() then drops.
+_ASCII_WORDS = bytes(c | 0x20 if chr(c).isalpha() else c if chr(c).isdigit() else 0x20
+                     for c in range(128)) + b" " * 128
 
 
 def normalize_title(title: str) -> str:
@@ -53,9 +57,10 @@ def normalize_title(title: str) -> str:
 
     "Hulu-Med: A Transparent..." and "hulu med a transparent" normalise alike.
     """
-    if not title.isascii():
-        decomposed = unicodedata.normalize("NFKD", title)
-        title = "".join(c for c in decomposed if not unicodedata.combining(c))
+    if title.isascii():  # most titles: a quarter of the time of the regex below
+        return b" ".join(title.encode("ascii").translate(_ASCII_WORDS).split()).decode("ascii")
+    decomposed = unicodedata.normalize("NFKD", title)
+    title = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(_WORD.findall(title.casefold()))
 
 
