@@ -42,3 +42,19 @@ def test_loading_papers_gives_the_collector_back(review):
     review.papers()
     review.summaries()
     assert gc.isenabled()
+
+
+def test_a_big_import_gives_back_the_page_cache_and_foreign_key_checks(review):
+    from reviewer.core.importer import store_papers
+    from reviewer.core.model import Paper, Source
+
+    conn = review.conn
+    before = conn.execute("PRAGMA cache_size").fetchone()[0]
+    papers = [Paper(title=f"Paper number {i} on a topic", year=2020,
+                    sources=[Source("/d/a.txt", i + 1, "lines")]) for i in range(6000)]
+    # The second import merges every paper: the path that updates stored papers too.
+    for _ in range(2):
+        store_papers(review, papers, ["/d/a.txt"])
+    assert conn.execute("PRAGMA cache_size").fetchone()[0] == before
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert review.count() == 6000

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -167,7 +168,8 @@ def store_papers(review: Review, papers: Sequence[Paper], files: Sequence[str],
     """Dedup and store parsed papers as one undoable change; returns (new, merged)."""
     names = ", ".join(Path(f).name for f in files)
     # Unchecked: every reference the import writes is to a row it has just written.
-    with review.change(f"import {names}", checked=False) as changes:
+    with _page_cache(review.conn, len(papers)), \
+            review.change(f"import {names}", checked=False) as changes:
         conn = changes.conn
         plan = plan_import(load_index(conn), papers, progress)
         batch = conn.execute(
@@ -180,6 +182,25 @@ def store_papers(review: Review, papers: Sequence[Paper], files: Sequence[str],
         _merge_existing(conn, changes, plan.into_existing, batch, taken)
         changes.label = f"import {names}: {len(plan.new)} new, {plan.merged} merged"
     return len(plan.new), plan.merged
+
+
+# SQLite's page cache for a big import, in KiB: SQLite's default 2 MB spills pages into
+# the WAL all through the transaction. 64 MB took storing 100,000 papers from 1.76 to
+# 1.60 s (SQLite alone, side by side); more gained nothing.
+BULK_CACHE_KIB = 65536
+
+
+@contextmanager
+def _page_cache(conn: sqlite3.Connection, count: int) -> Iterator[None]:
+    if count < 5000:
+        yield
+        return
+    (before,) = conn.execute("PRAGMA cache_size").fetchone()
+    conn.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA cache_size = {before}")
 
 
 def _insert_new(conn: sqlite3.Connection, plan: Plan, batch: int, taken: set[str],
