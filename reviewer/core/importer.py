@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from . import schema
 from .bulk import gc_paused
@@ -206,6 +207,8 @@ def _page_cache(conn: sqlite3.Connection, count: int) -> Iterator[None]:
 def _insert_new(conn: sqlite3.Connection, plan: Plan, batch: int, taken: set[str],
                 progress: Progress | None) -> None:
     papers = plan.new
+    if progress:
+        progress("store", 0, len(papers))
     first_id = (conn.execute("SELECT max(id) FROM papers").fetchone()[0] or 0) + 1
     rows, sources = [], []
     add_row, add_source, add_key = rows.append, sources.append, taken.add
@@ -247,25 +250,26 @@ def _merge_existing(conn: sqlite3.Connection, changes: Changes, into: dict[int, 
     if not into:
         return
     known_sources: set[tuple[int, str, int]] = set()
-    incoming_files = {s.file for papers in into.values() for p in papers for s in p.sources}
-    for chunk in chunks(sorted(incoming_files)):
-        marks = ",".join("?" * len(chunk))
-        known_sources.update(conn.execute(
-            f"SELECT paper_id, file, line FROM sources WHERE file IN ({marks})", chunk))
     next_source = (conn.execute("SELECT max(id) FROM sources").fetchone()[0] or 0) + 1
     frozen: dict[int, bool] = {}
     stored: list[Paper] = []
     ids = list(into)
     for chunk in chunks(ids):
         marks = ",".join("?" * len(chunk))
+        known_sources.update(conn.execute(
+            f"SELECT paper_id, file, line FROM sources WHERE paper_id IN ({marks})", chunk))
         stored.extend(paper_from_row(r) for r in conn.execute(
             f"{SELECT_PAPERS} WHERE id IN ({marks})", chunk))
         frozen.update(conn.execute(
             f"SELECT id, citekey_frozen FROM papers WHERE id IN ({marks})", chunk))
     for paper in stored:
-        before = {name: getattr(paper, name) for name in METADATA_FIELDS}
+        before: dict[str, Any] = {}  # the stored values of the fields merges touched
         for incoming in into[paper.id]:
-            apply_fields(paper, merged_fields(paper, incoming))
+            improved = merged_fields(paper, incoming)
+            if improved:
+                for name in improved:
+                    before.setdefault(name, getattr(paper, name))
+                apply_fields(paper, improved)
             for s in incoming.sources:
                 if (paper.id, s.file, s.line) in known_sources:
                     continue
@@ -274,13 +278,15 @@ def _merge_existing(conn: sqlite3.Connection, changes: Changes, into: dict[int, 
                                               "file": s.file, "line": s.line,
                                               "format": s.format, "batch": batch})
                 next_source += 1
-        after = {name: getattr(paper, name) for name in METADATA_FIELDS}
-        diff = [name for name in METADATA_FIELDS if before[name] != after[name]]
+        if not before:  # a re-import: nothing richer than what is stored
+            continue
+        diff = [name for name in METADATA_FIELDS
+                if name in before and before[name] != getattr(paper, name)]
         if not diff:
             continue
         # History keeps plain values; history._set_fields encodes them for SQLite.
         old = {name: before[name] for name in diff}
-        new = {name: after[name] for name in diff}
+        new = {name: getattr(paper, name) for name in diff}
         # Richer metadata may change the key a paper should have: only while the key has
         # never left the app.
         if not frozen.get(paper.id):

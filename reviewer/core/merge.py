@@ -39,18 +39,25 @@ def merged_fields(base: Paper, other: Paper) -> dict[str, Any]:
     if other.upvotes is not None and (base.upvotes is None or other.upvotes > base.upvotes):
         changes["upvotes"] = other.upvotes
 
+    # The other record is tested first: a re-import brings back what is stored, and most
+    # records lack most of these fields.
     for name in _FILL_IF_EMPTY:
-        if not getattr(base, name) and getattr(other, name):
-            changes[name] = getattr(other, name)
+        value = getattr(other, name)
+        if value and not getattr(base, name):
+            changes[name] = value
 
     for name in ("links", "keywords"):
-        union = _union(getattr(base, name), getattr(other, name))
-        if len(union) > len(getattr(base, name)):
-            changes[name] = union
+        theirs = getattr(other, name)
+        if theirs:
+            ours = getattr(base, name)
+            union = _union(ours, theirs)
+            if len(union) > len(ours):
+                changes[name] = union
 
-    missing = {k: v for k, v in other.extra.items() if k not in base.extra and v}
-    if missing:
-        changes["extra"] = {**base.extra, **missing}
+    if other.extra:
+        missing = {k: v for k, v in other.extra.items() if k not in base.extra and v}
+        if missing:
+            changes["extra"] = {**base.extra, **missing}
     return changes
 
 

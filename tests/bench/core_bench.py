@@ -69,22 +69,28 @@ def hf_import(report: Report, folder: Path, n: int) -> Path:
     floor = best(3, lambda: dump.read_text(encoding="utf-8").split("\n\n"))
     report.row("floor: read the file and split it into blocks", floor, "s")
 
-    marks: dict[str, float] = {}
+    # Best of three, as the floor is: on a shared machine one slow run says nothing.
+    runs = []
+    for _ in range(3):
+        marks: dict[str, float] = {}
 
-    def progress(phase: str, done: int, total: int) -> None:
-        marks.setdefault(phase, time.perf_counter())
+        def progress(phase: str, done: int, total: int) -> None:
+            marks.setdefault(phase, time.perf_counter())
 
-    path = fresh(folder / "phases.sqlite")
-    with Review.open(path) as review, gc_paused():
-        start = time.perf_counter()
-        result = import_files(review, [dump], year=2025, progress=progress)
-        end = time.perf_counter()
-    phases = {"read + parse": marks["dedup"] - start, "dedup": marks["store"] - marks["dedup"],
-              "store": end - marks["store"]}
+        path = fresh(folder / "phases.sqlite")
+        with Review.open(path) as review, gc_paused():
+            start = time.perf_counter()
+            result = import_files(review, [dump], year=2025, progress=progress)
+            end = time.perf_counter()
+        runs.append((end - start, {"read + parse": marks["dedup"] - start,
+                                   "dedup": marks["store"] - marks["dedup"],
+                                   "store": end - marks["store"]}))
+    total, phases = min(runs, key=lambda run: run[0])
     for name, seconds in phases.items():
         report.row(name, seconds, "s", note=f"{seconds / floor:.1f}x the floor")
-    total = end - start
-    report.row("whole import, in process", total, "s", note=f"{total / floor:.1f}x the floor",
+    report.row("whole import, in process (best of 3)", total, "s",
+               note=f"{total / floor:.1f}x the floor; runs "
+                    + ", ".join(f"{t:.2f}" for t, _ in runs),
                target="within 8x the floor")
     sqlite_alone = _sqlite_baseline(path, folder / "baseline.sqlite")
     report.row("baseline: SQLite alone storing the same rows", sqlite_alone, "s",
