@@ -81,6 +81,15 @@ def test_short_titles_must_match_exactly():
     assert match(index, Paper("sam 2")) == 1
 
 
+def test_long_titles_of_one_or_two_words_match_fuzzily_too():
+    # 24 characters or more: the fuzzy rule applies, however few the words.
+    index = index_of(Paper("Pneumonoultramicroscopicsilicovolcanoconiosis"),
+                     Paper("Electroencephalographic Segmentation"))
+    assert match(index, Paper("Pneumonoultramicroscopicsilicovolcanoconiossis")) == 1
+    assert match(index, Paper("Electroencephalograhpic Segmentation")) == 2
+    assert match(index, Paper("Electrocardiographic Segmentation")) is None
+
+
 def test_zotero_rule_disjoint_authors_are_different_papers():
     index = index_of(Paper(BASE, authors=["Ada Lovelace", "Charles Babbage"]))
     assert match(index, Paper(BASE, authors=["Grace Hopper"])) is None

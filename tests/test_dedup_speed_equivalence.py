@@ -27,7 +27,7 @@ def reference_keys(title: str) -> list[str]:
     """The five blocking keys as the dedup docstring describes them."""
     words = title.split()
     if len(words) < 3:
-        return []
+        return ["head " + title[:16], "tail " + title[-16:]]
     longest = sorted(sorted(words, key=len, reverse=True)[:3])
     return ["first " + " ".join(words[:3]), "last " + " ".join(words[-3:]),
             "longest " + " ".join(longest), "head " + title[:16], "tail " + title[-16:]]

@@ -83,11 +83,12 @@ def block_keys(title_norm: str) -> tuple[str, ...]:
     A small change (a typo, a dropped word) alters some of them and leaves another that
     leads to the original: word keys survive a change at either end, character keys one
     in the middle. Keys this long keep buckets small even where many titles share their
-    first words ("A survey of...").
+    first words ("A survey of..."). A title of one or two (long) words has only the
+    character keys.
     """
     words = title_norm.split()
     if len(words) < 3:
-        return ()
+        return ("<" + title_norm[:16], ">" + title_norm[-16:])
     longest = sorted(words, key=len, reverse=True)[:3]  # stable: the first of equals
     longest.sort()
     return ("f" + " ".join(words[:3]), "l" + " ".join(words[-3:]), "m" + " ".join(longest),
