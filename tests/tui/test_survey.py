@@ -116,3 +116,31 @@ async def test_a_bad_file_at_import_leaves_the_review_as_it_was(tmp_path, review
                 break
         assert any("unrecognised format" in m for m in app.said)
         assert len(app.screen.state.rows) == 8
+
+
+async def test_the_import_screen_names_the_file_it_reads_and_pulses_for_one(tmp_path):
+    import shutil
+
+    from textual.widgets import Label, ProgressBar
+
+    from reviewer.tui.screens.importing import ImportScreen
+
+    odd = tmp_path / "[bold]dump[red].txt"  # shown as written, not as markup
+    shutil.copy(FIXTURE, odd)
+    app = ReviewerApp(tmp_path / "new.sqlite", files=[str(odd)], year=2024)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = None
+        for _ in range(20):
+            if isinstance(app.screen, ImportScreen):
+                screen = app.screen
+                break
+            await pilot.pause(0.01)
+        assert screen is not None
+        # No await between a call and the checks: the import's own updates cannot interleave.
+        screen._show("parse", 0, 1)
+        label = str(screen.query_one("#import-label", Label).render())
+        assert label == "Reading [bold]dump[red].txt…"
+        assert screen.query_one(ProgressBar).total is None
+        screen._show("store", 2, 8)
+        assert str(screen.query_one("#import-label", Label).render()) == "Storing…"
+        assert screen.query_one(ProgressBar).total == 8

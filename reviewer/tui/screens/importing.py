@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual import work
+from textual.content import Content
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -55,8 +58,15 @@ class ImportScreen(ModalScreen[ImportReport | str | None]):
         self.app.call_from_thread(self._show, phase, done, total)
 
     def _show(self, phase: str, done: int, total: int) -> None:
-        self.query_one("#import-label", Label).update(f"{PHASES.get(phase, phase)}…")
-        self.query_one(ProgressBar).update(total=total or None, progress=done)
+        label = PHASES.get(phase, phase)
+        if phase == "parse" and done < len(self.files):
+            label += f" {Path(self.files[done]).name}"
+        self.query_one("#import-label", Label).update(Content(f"{label}…"))
+        # Reading counts files: a single big one would sit at 0% for seconds, so the bar
+        # pulses instead.
+        unmeasured = phase == "parse" and total <= 1
+        self.query_one(ProgressBar).update(total=None if unmeasured else total or None,
+                                           progress=done)
 
     @work(thread=True, exclusive=True, group="import")
     def run_import(self) -> None:
