@@ -2,9 +2,9 @@
 
 A key's time runs from the press to the end of the first screen update after it (the
 compositor's refresh, timed by wrapping it). The detail pane follows the cursor once it
-rests (a short timer), in a later update. The search index is built in a background
-thread after the first paint: cursor moves are timed during that build too, the other
-keys once it is ready.
+rests (a short timer), in a later update. The search index is built after the first
+paint, in short slices on the event loop: cursor moves are timed during that build too,
+the other keys once it is ready.
 """
 
 from __future__ import annotations
