@@ -227,6 +227,26 @@ def test_unknown_command_line_is_a_usage_error(capsys):
     assert exc.value.code == 2
 
 
+@pytest.mark.parametrize(("word", "hint"), [("search", "did you mean 'list --search'?"),
+                                             ("lsit", "did you mean 'list'?"),
+                                             ("qqqq", "(commands: import, list,")])
+def test_a_mistyped_command_is_not_taken_for_a_missing_file(capsys, tmp_path, monkeypatch,
+                                                             word, hint):
+    # Without a command, arguments are files to import before the TUI opens.
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(capsys, word, "segmentation")
+    assert code == 2 and err.count("\n") == 1
+    assert err.startswith(f"reviewer: {word}: no such file, and not a command")
+    assert hint in err
+
+
+def test_a_file_named_like_a_command_word_still_opens(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "search").write_bytes(b"\x00\x01binary")
+    code, _, err = run(capsys, "search")
+    assert code == 2 and "binary file" in err  # read as the file it is
+
+
 def test_list_piped_to_a_closed_reader_is_quiet(tmp_path):
     """`reviewer list | head -1` must not print a BrokenPipeError traceback."""
     import subprocess

@@ -18,9 +18,17 @@ from ..core.store import Review
 from ..resources import sample_lists
 
 
+# Words people try as commands that reviewer spells otherwise.
+_SPELLED_OTHERWISE = {"search": "list --search", "find": "list --search", "ls": "list",
+                      "add": "import", "info": "show", "include": "decide ID include",
+                      "exclude": "decide ID exclude", "open": "reviewer (no command)"}
+
+
 def launch(ns: Namespace) -> int:
     files = list(ns.files)
     for file in files:
+        if not Path(file).exists() and file.replace("-", "").isalpha():
+            raise UsageError(_not_a_command(file))
         text = read_dump(file).text
         if ns.format is None:
             detect_format(text, file)
@@ -40,3 +48,18 @@ def launch(ns: Namespace) -> int:
                       remember_theme=ns.theme is None)
     app.run()
     return app.return_code or 0
+
+
+def _not_a_command(word: str) -> str:
+    """`reviewer search x` reads 'search' as a file to import: say what was meant."""
+    import difflib
+
+    from .commands import COMMANDS
+
+    hint = _SPELLED_OTHERWISE.get(word.lower())
+    if hint is None:
+        close = difflib.get_close_matches(word.lower(), COMMANDS, n=1)
+        hint = close[0] if close else None
+    tip = f"; did you mean '{hint}'?" if hint else ""
+    return (f"{word}: no such file, and not a command (commands: {', '.join(COMMANDS)})"
+            f"{tip}")
