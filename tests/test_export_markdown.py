@@ -142,3 +142,11 @@ def test_skeleton_and_bib_must_differ(fixed, tmp_path, capsys):
     assert main(["--review", str(fixed.path), "export", "markdown", str(out),
                  "--bib", str(out)]) == 2
     assert "different file names" in capsys.readouterr().err
+
+
+def test_the_scope_names_one_year_once(review):
+    store_papers(review, [Paper(f"Paper number {n} of the year", year=2025,
+                                sources=[Source("/a", n, "lines")]) for n in (1, 2)], ["/a"])
+    text = skeleton(review, review.papers(), "refs.bib")
+    assert "covers 2 papers (" in text and "), published in 2025, chosen from" in text
+    assert "from 2025 to 2025" not in text

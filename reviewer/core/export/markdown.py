@@ -103,7 +103,8 @@ def skeleton(review: Review, papers: list[Paper], bib_path: str | None,
 
     c = counts(review, len(papers))
     years = sorted(p.year for p in papers if p.year)
-    span = f", published from {years[0]} to {years[-1]}" if years else ""
+    span = ("" if not years else f", published in {years[0]}" if years[0] == years[-1]
+            else f", published from {years[0]} to {years[-1]}")
     out = front + [
         "# Abstract", "",
         "*To write: the question this survey answers, how the papers were found and "
