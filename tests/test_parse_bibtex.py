@@ -134,6 +134,25 @@ def test_seeds_are_not_bibtex(seeds):
         assert bibtex.detect(read_dump(path).text) == 0.0
 
 
+def test_an_entry_repeating_a_key_is_read_like_any_other():
+    entry = ("@article{{same,\n  title = {{{title}}},\n  author = {{Smith, Ada and Doe, Jo}},\n"
+             "  journal = jml,\n  year = 2020\n}}\n")
+    text = ('@string{jml = "Journal of Medical Learning"}\n'
+            '@string{jml = "Another Journal"}\n'
+            + entry.format(title="First") + entry.format(title="Second"))
+    result = bibtex.parse(text, ParseContext("x.bib", 2025))
+    first, second = result.papers
+    assert second.title == "Second"
+    for paper in (first, second):
+        assert paper.authors == ["Smith, Ada", "Doe, Jo"]
+        assert paper.venue == "Journal of Medical Learning"
+    assert result.warnings == [
+        "x.bib:2: @string 'jml' defined again; the first definition is used",
+        "x.bib:9: duplicate entry key 'same'",
+    ]
+    assert result.skipped == []
+
+
 def test_hostile_values_do_not_break_the_file():
     text = ("@misc{a, title = {100\\% of {[bold]x[/]} & #1 \\_ $x^2$ {unbalanced}},\n"
             "  author = {O'Neil, Cathy}}\n"

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 
+from ..halves import MIN_CHARS, in_two
 from ..latex import decode_latex, strip_braces
 from ..model import Paper, Source
 from ..text import (arxiv_id_from_doi, arxiv_id_from_url, clean_text, extract_links,
@@ -44,21 +46,66 @@ def detect(sample: str) -> float:
 
 
 def parse(text: str, ctx: ParseContext) -> ParseResult:
-    import bibtexparser
+    cut = _middle_block_start(text) if len(text) >= MIN_CHARS else None
+    if cut is None:
+        return _parse_part(text, ctx).finish()
+    offset = text.count("\n", 0, cut)
+    head, tail = in_two(lambda: _parse_part(text[:cut], ctx, last=False),
+                        lambda: _parse_part(text[cut:], ctx, offset))
+    if head.needs_whole or tail.needs_whole:
+        return _parse_part(text, ctx).finish()
+    in_head, in_tail = set(head.keys), set()
+    for key, line in zip(tail.keys, tail.lines):
+        if key in in_head and key not in in_tail:  # later repeats: the tail's own notes
+            head.notes.append((line, f"{ctx.file}:{line}: duplicate entry key {key!r}"))
+        in_tail.add(key)
+    head.notes += tail.notes
+    head.result.papers += tail.result.papers
+    head.result.skipped += tail.result.skipped
+    return head.finish()
+
+
+# bibtexparser starts a new block at every "@type{" that begins a line, whatever it was
+# reading (an unclosed block ends there): the text can be cut before such a line.
+_LINE_BLOCK_START = re.compile(r"\n(?=[^\S\n]*@\w*[ \t]*[{(])")
+
+
+def _middle_block_start(text: str) -> int | None:
+    found = _LINE_BLOCK_START.search(text, len(text) // 2)
+    return found.end() if found else None
+
+
+@dataclass(slots=True)
+class _Part:
+    result: ParseResult
+    notes: list[tuple[int, str]]  # warnings and their lines, to give them in file order
+    keys: list[str]  # of the entries, to find keys repeated across parts
+    lines: list[int]  # of the entries
+    # Whether parts read apart might differ from the whole: macros and crossrefs reach
+    # across blocks, and a head whose last block runs into the cut would read as cut off.
+    needs_whole: bool
+
+    def finish(self) -> ParseResult:
+        self.result.skipped.sort(key=lambda skipped: skipped.line)
+        self.notes.sort(key=lambda note: note[0])
+        self.result.warnings = [message for _, message in self.notes]
+        return self.result
+
+
+def _parse_part(text: str, ctx: ParseContext, offset: int = 0, last: bool = True) -> _Part:
+    """Read the blocks of ``text`` (which starts ``offset`` lines into the file)."""
     from bibtexparser.model import DuplicateBlockKeyBlock
 
     result = ParseResult()
-    _quiet(logging.getLogger("bibtexparser"))
-    library = bibtexparser.parse_string(text)
+    notes: list[tuple[int, str]] = []  # warnings by line, so they read in file order
+    library, repeated = _library(text)
+    needs_whole = bool(library.strings) or not last and _runs_into_end(library)
 
-    entries = list(library.entries)
     for block in library.failed_blocks:
-        line = (block.start_line or 0) + 1
-        if isinstance(block, DuplicateBlockKeyBlock) and block.ignore_error_block is not None:
-            # The same key twice in one file is a slip of the file's author, not a reason
-            # to lose a paper: import it (dedup merges it if it really is the same paper).
-            entries.append(block.ignore_error_block)
-            result.warnings.append(f"{ctx.file}:{line}: duplicate entry key {block.key!r}")
+        line = (block.start_line or 0) + 1 + offset
+        if isinstance(block, DuplicateBlockKeyBlock):  # an @string defined twice
+            notes.append((line, f"{ctx.file}:{line}: @string {block.key!r} defined again; "
+                                "the first definition is used"))
             continue
         error = block.error
         message = getattr(error, "abort_reason", None) or str(error).strip()
@@ -66,19 +113,24 @@ def parse(text: str, ctx: ParseContext) -> ParseResult:
         result.skip(line, f"unreadable BibTeX block ({reason})")
 
     macros = {k.lower(): s.value for k, s in library.strings_dict.items()}
-    by_key = {e.key: e for e in library.entries}
-    entries.sort(key=lambda e: e.start_line or 0)
-    for entry in entries:
-        line = (entry.start_line or 0) + 1
+    entries = library.entries
+    by_key = {e.key: e for e in entries if e.key not in repeated}
+    lines = [(entry.start_line or 0) + 1 + offset for entry in entries]
+    for entry, line in zip(entries, lines):
+        if entry.key in repeated:
+            entry.key = repeated[entry.key]
+            notes.append((line, f"{ctx.file}:{line}: duplicate entry key {entry.key!r}"))
         fields = {f.key.lower(): _concatenate(value, macros) for f in entry.fields
                   if isinstance(value := f.value, str)}
-        _inherit(fields, by_key)
+        if "crossref" in fields:
+            needs_whole = True
+            _inherit(fields, by_key)
         if not clean_text(strip_braces(fields.get("title", ""))):
             # Reference managers keep such entries (name lists, cross-referenced parts):
             # so do we, under a title that says what is missing.
             fields["title"] = f"Untitled ({entry.key})"
-            result.warnings.append(f"{ctx.file}:{line}: entry {entry.key!r} has no title; "
-                                   f"imported as {fields['title']!r}")
+            notes.append((line, f"{ctx.file}:{line}: entry {entry.key!r} has no title; "
+                                f"imported as {fields['title']!r}"))
         try:
             paper = _paper(entry.entry_type.lower(), fields)
         except Exception as exc:  # one odd entry must not cost the rest of the file
@@ -86,7 +138,48 @@ def parse(text: str, ctx: ParseContext) -> ParseResult:
             continue
         paper.sources = [Source(ctx.file, line, NAME)]
         result.papers.append(paper)
-    return result
+    return _Part(result, notes, [entry.key for entry in entries], lines, needs_whole)
+
+
+def _library(text: str):
+    """bibtexparser's default parse, and the entries that repeat a key, by a stand-in key.
+
+    The same key twice in one file is a slip of the file's author, not a reason to lose a
+    paper: the repeat is imported (dedup merges it if it really is the same paper). It
+    takes a stand-in key through the parse stack, which skips blocks it sees as failed.
+    The walk over every field that resolves ``@string`` macros is skipped when the text
+    defines none (a tenth of reading a big file).
+    """
+    import bibtexparser
+    from bibtexparser.library import Library
+    from bibtexparser.middlewares import (RemoveEnclosingMiddleware,
+                                          ResolveStringReferencesMiddleware)
+    from bibtexparser.model import DuplicateBlockKeyBlock, Entry
+
+    _quiet(logging.getLogger("bibtexparser"))
+    library = bibtexparser.parse_string(text, parse_stack=[])
+    repeated: dict[str, str] = {}
+    if any(isinstance(block, DuplicateBlockKeyBlock) for block in library.failed_blocks):
+        blocks = []
+        for block in library.blocks:
+            if isinstance(block, DuplicateBlockKeyBlock) and \
+                    isinstance(block.ignore_error_block, Entry):
+                block = block.ignore_error_block
+                stand_in = f"{block.key}\x00{len(repeated)}"  # no key holds a NUL
+                repeated[stand_in], block.key = block.key, stand_in
+            blocks.append(block)
+        library = Library(blocks)
+    if library.strings:
+        library = ResolveStringReferencesMiddleware(True).transform(library)
+    return RemoveEnclosingMiddleware(True).transform(library), repeated
+
+
+def _runs_into_end(library) -> bool:
+    from bibtexparser.model import ParsingFailedBlock
+
+    last = library.blocks[-1] if library.blocks else None
+    return isinstance(last, ParsingFailedBlock) and \
+        "end of file" in str(getattr(last.error, "abort_reason", ""))
 
 
 _CONCAT_PART = re.compile(r'\s*(\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}|"[^"]*"|[^\s#"{}]+)\s*(#|$)')
