@@ -1,4 +1,5 @@
-"""The garbage-collector pause around bulk work always gives the collector back."""
+"""Bulk work: the garbage-collector pause always gives the collector back, and a big
+import is stored as a bulk load that leaves the review in WAL mode as it found it."""
 
 from __future__ import annotations
 
@@ -58,3 +59,56 @@ def test_a_big_import_gives_back_the_page_cache_and_foreign_key_checks(review):
     assert conn.execute("PRAGMA cache_size").fetchone()[0] == before
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert review.count() == 6000
+
+
+def _papers(count: int) -> list:
+    from reviewer.core.model import Paper, Source
+
+    return [Paper(title=f"Paper number {i} on a topic", year=2020,
+                  sources=[Source("/d/a.txt", i + 1, "lines")]) for i in range(count)]
+
+
+def test_a_big_import_runs_under_a_rollback_journal_then_returns_to_wal(review):
+    from reviewer.core.importer import BULK_PAPERS, store_papers
+
+    modes = []
+
+    def progress(phase: str, done: int, total: int) -> None:
+        if phase == "store":
+            modes.append(review.conn.execute("PRAGMA journal_mode").fetchone()[0])
+
+    store_papers(review, _papers(BULK_PAPERS), ["/d/a.txt"], progress)
+    assert set(modes) == {"delete"}
+    assert review.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert review.conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+    assert review.count() == BULK_PAPERS
+
+
+def test_a_big_import_stays_in_wal_while_another_process_reads(review):
+    from reviewer.core.importer import BULK_PAPERS, store_papers
+    from reviewer.core.store import Review
+
+    with Review.open(review.path) as reader:
+        assert reader.count() == 0
+        modes = []
+
+        def progress(phase: str, done: int, total: int) -> None:
+            if phase == "store":
+                modes.append(review.conn.execute("PRAGMA journal_mode").fetchone()[0])
+                assert reader.count() == 0  # readers are never blocked by the import
+
+        store_papers(review, _papers(BULK_PAPERS), ["/d/a.txt"], progress)
+        assert set(modes) == {"wal"}
+        assert reader.count() == BULK_PAPERS
+
+
+def test_a_small_import_stays_in_wal(review):
+    from reviewer.core.importer import BULK_PAPERS, store_papers
+
+    modes = []
+
+    def progress(phase: str, done: int, total: int) -> None:
+        modes.append(review.conn.execute("PRAGMA journal_mode").fetchone()[0])
+
+    store_papers(review, _papers(BULK_PAPERS - 1), ["/d/a.txt"], progress)
+    assert set(modes) == {"wal"}
