@@ -128,3 +128,19 @@ def test_biber_test_files_in_halves(corpus, monkeypatch):
             continue
         split, whole = halves_and_whole(text, monkeypatch)
         assert_same(split, whole)
+
+
+def test_a_parse_result_survives_the_pipe_whole():
+    import pickle
+
+    from reviewer.core.parsers.base import Skipped
+
+    text = (entry(1, extra="  keywords = {a; b},\n  volume = {3},\n  eprint = {2401.01234},\n"
+                           "  url = {https://github.com/x/y},\n") + entry(2))
+    result = bibtex.parse(text, CTX)
+    result.skipped.append(Skipped(9, "why"))
+    result.warnings.append("a warning")
+    back = pickle.loads(pickle.dumps(result))
+    assert back == result
+    assert back.papers[0].keywords == ["a", "b"] and back.papers[0].extra == {"volume": "3"}
+    assert back.papers[0].arxiv_id == "2401.01234"
