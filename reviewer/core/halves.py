@@ -41,8 +41,11 @@ def in_two(first: Callable[[], T], second: Callable[[], T]) -> tuple[T, T]:
         os.close(read_end)
         status = 1
         try:
+            # Pickled whole before writing: pickling into the pipe would wait for the
+            # parent to read, which it does only once its own half is done.
+            data = pickle.dumps(second(), protocol=pickle.HIGHEST_PROTOCOL)
             with os.fdopen(write_end, "wb") as pipe:
-                pickle.dump(second(), pipe, protocol=pickle.HIGHEST_PROTOCOL)
+                pipe.write(data)
             status = 0
         except BaseException:  # the parent redoes the work; nothing to report from here
             pass
