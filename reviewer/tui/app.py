@@ -20,7 +20,7 @@ from ..core.importer import ImportReport
 from ..core.locations import data_dir
 from ..core.store import Review
 from .commands import MAIN, OUTLINE, Command
-from .screens.importing import ImportScreen
+from .screens.importing import ImportScreen, outcome
 from .screens.main import MainScreen
 from .themes import load_themes
 
@@ -73,12 +73,8 @@ class ReviewerApp(App[int]):
             self.push_screen(MainScreen(self.review, self.settings.advance_after_decision))
 
     def _imported(self, result: ImportReport | str | None) -> None:
-        if isinstance(result, ImportReport):
-            self.notify(f"Imported: {result.summary}", timeout=6)
-        elif isinstance(result, str):
-            self.notify(result, severity="error", timeout=10)
-        else:
-            self.notify("Import cancelled; the review is as it was.", severity="warning")
+        message, severity, seconds = outcome(result)
+        self.notify(message, severity=severity, timeout=seconds)
         self.push_screen(MainScreen(self.review, self.settings.advance_after_decision))
 
     def _theme_changed(self, theme) -> None:

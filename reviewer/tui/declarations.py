@@ -81,6 +81,9 @@ MAIN: tuple[Command, ...] = (
             "Export BibTeX and the Markdown survey skeleton, with a preview.", "Survey",
             footer=False),
     # Other
+    Command("import", "I", "import_files", "Import",
+            "Import dumps (Hugging Face or arXiv pages, BibTeX, lists) into this review.",
+            "Other", footer=False),
     Command("undo", "u", "undo", "Undo", "Undo the last change (also from earlier sessions).",
             "Other"),
     Command("redo", "ctrl+r", "redo", "Redo", "Redo what undo undid.", "Other", footer=False),

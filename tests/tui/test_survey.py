@@ -144,3 +144,65 @@ async def test_the_import_screen_names_the_file_it_reads_and_pulses_for_one(tmp_
         screen._show("store", 2, 8)
         assert str(screen.query_one("#import-label", Label).render()) == "Storing…"
         assert screen.query_one(ProgressBar).total == 8
+
+
+async def _until_main(app, pilot) -> None:
+    for _ in range(100):
+        await pilot.pause(0.05)
+        if isinstance(app.screen, MainScreen) and not app.screen.workers:
+            return
+
+
+async def test_importing_from_the_paper_list_with_path_completion(tmp_path):
+    import shutil
+
+    from textual.widgets import Static
+
+    dump = tmp_path / "my papers.txt"  # a blank in the name: quoted in the prompt
+    shutil.copy(FIXTURE, dump)
+    path = tmp_path / "empty.sqlite"
+    app = ReviewerApp(path, year=2024)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        head = str(app.screen.query_one("#detail-head", Static).render())
+        assert "no papers yet" in head and "Press I to import" in head
+        await pilot.press("I", *f'"{tmp_path}/my', "enter")
+        await _until_main(app, pilot)
+        assert any("Cannot read those paths" in m for m in app.said)  # unclosed quote
+        await pilot.press("I", *f"{tmp_path}/my")
+        await pilot.pause(0.2)
+        assert app.screen.query_one("#prompt-input").value == f"{tmp_path}/my"
+        await pilot.press("right")  # accepts the completion, a path with a blank
+        assert app.screen.query_one("#prompt-input").value == f"{tmp_path}/my papers.txt"
+        await pilot.press("ctrl+a", *'"', "end", *'"', "enter")
+        await _until_main(app, pilot)
+        assert any("8 new" in m for m in app.said)
+        assert len(app.screen.state.rows) == 8
+        assert app.screen.papers.current_id is not None
+    assert len(stored(path)) == 8
+
+
+async def test_importing_a_missing_file_from_the_paper_list(make_app, review_path):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("I", *"/no/such/dump.txt", "enter")
+        await pilot.pause()
+        assert any("/no/such/dump.txt: no such file" in m for m in app.said)
+        assert isinstance(app.screen, MainScreen)
+        assert len(app.screen.state.rows) == 8
+
+
+async def test_path_completion_offers_folders_and_hides_dot_files(tmp_path):
+    from reviewer.tui.screens.prompts import SuggestPath
+
+    (tmp_path / "dumps").mkdir()
+    (tmp_path / "dump.txt").write_text("x")
+    (tmp_path / ".hidden.txt").write_text("x")
+    suggest = SuggestPath().get_suggestion
+    assert await suggest(f"{tmp_path}/dumps") == f"{tmp_path}/dumps/"
+    assert await suggest(f"a.txt {tmp_path}/dump.") == f"a.txt {tmp_path}/dump.txt"
+    assert await suggest(f"{tmp_path}/.h") == f"{tmp_path}/.hidden.txt"
+    assert await suggest(f"{tmp_path}/") == f"{tmp_path}/dump.txt"  # not the dot file
+    assert await suggest(f"{tmp_path}/nothing") is None
+    assert await suggest(f"{tmp_path}/no/such/folder/x") is None
+    assert await suggest("") is None

@@ -83,3 +83,12 @@ class ImportScreen(ModalScreen[ImportReport | str | None]):
 
     def action_cancel(self) -> None:
         self.workers.cancel_group(self, "import")
+
+
+def outcome(result: ImportReport | str | None) -> tuple[str, str, float]:
+    """What to tell the user about an import: (message, severity, seconds shown)."""
+    if isinstance(result, ImportReport):
+        return f"Imported: {result.summary}", "information", 6
+    if isinstance(result, str):
+        return result, "error", 10
+    return "Import cancelled; the review is as it was.", "warning", 5

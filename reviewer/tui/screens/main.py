@@ -36,7 +36,7 @@ from ..widgets.status import StatusLine
 from .filters import FilterScreen
 from .help import HelpScreen
 from .note import NoteEditor
-from .prompts import ChoiceScreen, PromptScreen, split_items
+from .prompts import ChoiceScreen, PromptScreen, SuggestPath, split_items
 
 DETAIL_DELAY = 0.06  # seconds: the pane follows the cursor once it rests
 # Seconds of search indexing between two looks at the keyboard. A key's way to the screen
@@ -160,7 +160,7 @@ class MainScreen(Screen):
     def show_detail_now(self) -> None:
         current = self.papers.current_id
         self.query_one(DetailPane).show(self.review.get(current) if current is not None
-                                        else None)
+                                        else None, empty_review=not self.state.rows)
 
     def refilter(self, keep_id: int | None = None) -> None:
         """Recompute the view (filters, search, sort) and keep the cursor sensible."""
@@ -431,6 +431,37 @@ class MainScreen(Screen):
         self.app.push_screen(ExportScreen(self.review), lambda _: self.changed(None))
 
     # -- other -------------------------------------------------------------------------
+
+    def action_import_files(self) -> None:
+        from .importing import ImportScreen
+
+        def chosen(value: str | None) -> None:
+            if not value or not value.strip():
+                return
+            try:
+                files = [str(Path(word).expanduser()) for word in shlex.split(value)]
+            except ValueError as exc:  # an unclosed quote
+                self.notify(f"Cannot read those paths: {exc}", severity="error")
+                return
+            missing = [f for f in files if not Path(f).is_file()]
+            if missing:
+                self.notify(f"{missing[0]}: no such file", severity="error")
+                return
+            self.app.push_screen(ImportScreen(self.review.path, files, None, None),
+                                 self._imported)
+
+        self.app.push_screen(PromptScreen(
+            "Import dumps: one or more paths, separated by blanks", suggester=SuggestPath(),
+            placeholder="~/Downloads/papers.txt"),
+            chosen)
+
+    def _imported(self, result) -> None:
+        from .importing import outcome
+
+        message, severity, seconds = outcome(result)
+        self.notify(message, severity=severity, timeout=seconds)
+        if severity == "information":
+            self.changed(None)
 
     def action_undo(self) -> None:
         self._step(self.review.undo(), "Undid", "Nothing to undo")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -31,6 +34,29 @@ class SuggestLastItem(Suggester):
         return None
 
 
+class SuggestPath(Suggester):
+    """Completes the last blank-separated word of the value as a file-system path."""
+
+    def __init__(self) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+
+    async def get_suggestion(self, value: str) -> str | None:
+        head, space, last = value.rpartition(" ")
+        if not last:
+            return None
+        folder, slash, stem = last.rpartition("/")
+        try:
+            names = sorted(entry.name + ("/" if entry.is_dir() else "")
+                           for entry in os.scandir(Path(folder + slash or ".").expanduser())
+                           if entry.name.startswith(stem)
+                           and (stem.startswith(".") or not entry.name.startswith(".")))
+        except OSError:
+            return None
+        if not names or names[0] == stem:
+            return None
+        return f"{head}{space}{folder}{slash}{names[0]}"
+
+
 class PromptScreen(ModalScreen[str | None]):
     """Ask for one line; dismisses with the text, or None when cancelled."""
 
@@ -45,8 +71,10 @@ class PromptScreen(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt_cancel")]
 
     def __init__(self, question: str, *, value: str = "", choices: list[str] | None = None,
-                 separator: str | None = ",", hint: str = "", placeholder: str = "") -> None:
+                 separator: str | None = ",", hint: str = "", placeholder: str = "",
+                 suggester: Suggester | None = None) -> None:
         super().__init__()
+        self.suggester = suggester
         self.question = question
         self.value = value
         self.choices = choices or []
@@ -57,11 +85,13 @@ class PromptScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self.question)
-            suggester = SuggestLastItem(self.choices, self.separator) if self.choices else None
+            suggester = self.suggester or (
+                SuggestLastItem(self.choices, self.separator) if self.choices else None)
             yield Input(self.value, placeholder=self.placeholder, suggester=suggester,
                         id="prompt-input")
             hint = self.hint or ("→ accepts the suggestion · enter confirms · escape cancels"
-                                 if self.choices else "enter confirms · escape cancels")
+                                 if self.choices or self.suggester
+                                 else "enter confirms · escape cancels")
             yield Label(hint, classes="hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

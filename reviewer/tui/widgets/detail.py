@@ -30,13 +30,16 @@ class DetailPane(VerticalScroll, can_focus=True):
         yield Static("Note", id="detail-note-title")
         yield Markdown(id="detail-note")
 
-    def show(self, paper: Paper | None) -> None:
+    def show(self, paper: Paper | None, empty_review: bool = False) -> None:
         head = self.query_one("#detail-head", Static)
         abstract = self.query_one("#detail-abstract", Static)
         note_title = self.query_one("#detail-note-title", Static)
         note = self.query_one("#detail-note", Markdown)
         if paper is None:
-            head.update(Text("No paper here. Press / to search or f to filter.", style="italic"))
+            head.update(Text(
+                "This review has no papers yet. Press I to import dumps (Hugging Face or "
+                "arXiv pages, BibTeX, lists of titles)." if empty_review else
+                "No paper here. Press / to search or f to filter.", style="italic"))
             abstract.update("")
             note_title.display = note.display = False
             return
