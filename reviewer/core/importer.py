@@ -1,5 +1,8 @@
 """Import dumps into a review: read and parse every file first, then dedup and store them
 in one transaction, so a bad file or a killed process leaves the review as it was.
+
+For big dumps a forked child dedups the records while they are parsed (planning.py);
+the parent uses its decisions only if the review has not changed in the meantime.
 """
 
 from __future__ import annotations
@@ -15,13 +18,15 @@ from typing import Any
 
 from . import schema
 from .bulk import gc_paused
-from .citekeys import base_key, make_key, unique_key
+from .citekeys import base_key, unique_key
 from .dedup import DuplicateIndex, Fingerprint
 from .errors import InputError, ReviewerError
 from .history import Changes, encode
+from .halves import can_fork
 from .merge import apply_fields, merged_fields
 from .model import METADATA_FIELDS, Paper
 from .parsers import FORMATS, ParseContext, Skipped, parse_text
+from .planning import Decisions, Plan, PlanningChild, plan_import
 from .reading import read_dump
 from .store import SELECT_PAPERS, Review, chunks, paper_from_row
 
@@ -55,8 +60,12 @@ class ImportReport:
 
 
 def read_files(files: Sequence[str | Path], fmt: str | None = None, year: int | None = None,
-               progress: Progress | None = None) -> tuple[list[FileReport], list[Paper]]:
-    """Parse every file; raise InputError naming the first bad one before storing anything."""
+               progress: Progress | None = None,
+               stream: Callable[[list[Paper]], None] | None = None
+               ) -> tuple[list[FileReport], list[Paper]]:
+    """Parse every file; raise InputError naming the first bad one before storing anything.
+
+    ``stream`` gets the papers in order, batch after batch, as parsers finish them."""
     year = year or date.today().year
     reports: list[FileReport] = []
     papers: list[Paper] = []
@@ -66,8 +75,17 @@ def read_files(files: Sequence[str | Path], fmt: str | None = None, year: int | 
         name = str(file)
         decoded = read_dump(file)
         path = str(Path(file).resolve())
+        sent = 0
+
+        def on_papers(so_far: list[Paper]) -> None:
+            nonlocal sent
+            stream(so_far[sent:])
+            sent = len(so_far)
+
         try:
-            used, result = parse_text(decoded.text, ParseContext(path, year), fmt)
+            used, result = parse_text(decoded.text,
+                                      ParseContext(path, year, on_papers if stream else None),
+                                      fmt)
         except InputError as exc:  # name the file as the user gave it
             raise InputError(name, exc.reason, exc.line) from None
         except ReviewerError:
@@ -83,6 +101,8 @@ def read_files(files: Sequence[str | Path], fmt: str | None = None, year: int | 
             why = f"; line {first.line}: {first.reason}" if first else ""
             raise InputError(name, f"no papers found in this {FORMATS[used]}{why}",
                              first.line if first else None)
+        if stream:
+            on_papers(result.papers)
         reports.append(FileReport(name, path, used, len(result.papers), result.skipped,
                                   warnings))
         papers.extend(result.papers)
@@ -94,11 +114,62 @@ def read_files(files: Sequence[str | Path], fmt: str | None = None, year: int | 
 def import_files(review: Review, files: Sequence[str | Path], fmt: str | None = None,
                  year: int | None = None, progress: Progress | None = None) -> ImportReport:
     with gc_paused():
-        reports, papers = read_files(files, fmt, year, progress)
+        child, version = _planning_child(review, files)
+        try:
+            reports, papers = read_files(files, fmt, year, progress,
+                                         child.send if child else None)
+        except BaseException:
+            if child:
+                child.abandon()
+            raise
+        if child:
+            # While the child plans the last records: the citation-key stems, a tenth
+            # of storing (replay forgets those of papers a merge changes).
+            for paper in papers:
+                paper.citekey = base_key(paper)
+        decisions = child.finish() if child else None
+        if child and decisions is None:
+            _forget_stems(papers)
         report = ImportReport(reports)
-        report.new, report.merged = store_papers(review, papers, [r.path for r in reports],
-                                                 progress)
+        report.new, report.merged = store_papers(
+            review, papers, [r.path for r in reports], progress,
+            (decisions, version) if decisions else None)
     return report
+
+
+# Dumps this big are deduplicated by a child process while they are parsed (planning.py);
+# for smaller ones the fork and the streaming cost more than dedup itself.
+PLANNING_CHILD_BYTES = 16 << 20
+
+
+def _planning_child(review: Review, files: Sequence[str | Path]
+                    ) -> tuple[PlanningChild | None, tuple]:
+    try:
+        size = sum(Path(f).stat().st_size for f in files)
+    except OSError:
+        return None, ()  # read_files names the file
+    if size < PLANNING_CHILD_BYTES or not can_fork() or review.conn.in_transaction:
+        return None, ()
+    conn = review.conn
+    version = _review_state(conn)
+    index = load_index(conn)
+    try:
+        return PlanningChild(index), version
+    except OSError:
+        return None, ()
+
+
+def _forget_stems(papers: Sequence[Paper]) -> None:
+    """Drop the key stems computed ahead: planned afresh, merges may change papers."""
+    for paper in papers:
+        paper.citekey = ""
+
+
+def _review_state(conn: sqlite3.Connection) -> tuple:
+    """Changes with every change to the review (each one is in its history, and undo and
+    redo flip ``undone``). Not PRAGMA data_version: switching journals changes it too."""
+    return conn.execute("SELECT (SELECT max(id) FROM history), (SELECT count(*) FROM history "
+                        "WHERE undone = 1), (SELECT max(id) FROM papers)").fetchone()
 
 
 # -- storing -----------------------------------------------------------------------------
@@ -124,55 +195,29 @@ def load_index(conn: sqlite3.Connection) -> DuplicateIndex:
     return index
 
 
-@dataclass(slots=True)
-class Plan:
-    """What an import will do: papers to add, and records to fold into stored papers."""
-
-    new: list[Paper] = field(default_factory=list)
-    fingerprints: list[Fingerprint] = field(default_factory=list)  # of ``new``, in order
-    into_existing: dict[int, list[Paper]] = field(default_factory=dict)
-    merged: int = 0
-
-
-def plan_import(index: DuplicateIndex, papers: Sequence[Paper],
-                progress: Progress | None = None) -> Plan:
-    """Dedup ``papers`` against the index and against each other."""
-    plan = Plan()
-    for number, paper in enumerate(papers):
-        if progress and number % 2000 == 0:
-            progress("dedup", number, len(papers))
-        fp = Fingerprint.of(0, paper)
-        hit = index.find(fp)
-        if hit is None:
-            plan.new.append(paper)
-            plan.fingerprints.append(fp)
-            fp.key = -len(plan.new)  # provisional keys are negative
-            index.add(fp)
-            continue
-        plan.merged += 1
-        if hit.key < 0:
-            base = plan.new[-hit.key - 1]
-            changes = merged_fields(base, paper)
-            apply_fields(base, changes)
-            base.sources.extend(paper.sources)
-            if changes:
-                index.update(hit, Fingerprint.of(hit.key, base))
-        else:
-            plan.into_existing.setdefault(hit.key, []).append(paper)
-    if progress:
-        progress("dedup", len(papers), len(papers))
-    return plan
-
-
 def store_papers(review: Review, papers: Sequence[Paper], files: Sequence[str],
-                 progress: Progress | None = None) -> tuple[int, int]:
-    """Dedup and store parsed papers as one undoable change; returns (new, merged)."""
+                 progress: Progress | None = None,
+                 planned: tuple[Decisions, tuple] | None = None) -> tuple[int, int]:
+    """Dedup and store parsed papers as one undoable change; returns (new, merged).
+
+    ``planned``: a planning child's decisions, made against the index of the review in
+    the state given (``_review_state``); used if no one has changed the review since.
+    """
     names = ", ".join(Path(f).name for f in files)
     # Unchecked: every reference the import writes is to a row it has just written.
     with _bulk_storage(review.conn, len(papers)), \
             review.change(f"import {names}", checked=False) as changes:
         conn = changes.conn
-        plan = plan_import(load_index(conn), papers, progress)
+        if planned is not None and planned[1] == _review_state(conn):
+            if progress:
+                progress("dedup", 0, len(papers))
+            plan = planned[0].replay(papers)
+            if progress:
+                progress("dedup", len(papers), len(papers))
+        else:
+            if planned is not None:  # someone changed the review meanwhile: plan afresh
+                _forget_stems(papers)
+            plan = plan_import(load_index(conn), papers, progress)
         batch = conn.execute(
             "INSERT INTO batches (at, files, new, merged) VALUES (?, ?, ?, ?)",
             (schema.now(), json.dumps(list(files)), len(plan.new), plan.merged)).lastrowid
@@ -245,7 +290,11 @@ def _insert_new(conn: sqlite3.Connection, plan: Plan, batch: int, taken: set[str
         authors = p.authors
         if authors and p.author_count is None:
             p.author_count = len(authors)
-        p.citekey = key = make_key(p, taken)
+        # A stem computed ahead (see import_files), else the paper's own.
+        key = p.citekey or base_key(p)
+        if key in taken:
+            key = unique_key(key, taken)
+        p.citekey = key
         add_key(key)
         add_row((
             pid, p.title, fp.title_norm, p.abstract, int(p.abstract_truncated),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import attrgetter
 
@@ -12,6 +13,9 @@ from ..model import METADATA_FIELDS, Paper, Source
 class ParseContext:
     file: str  # absolute path, recorded as the papers' provenance
     year: int  # reference year for dates printed without one ("Jan 31")
+    # Called now and then with the papers so far (all final), by parsers that can, so
+    # that the import dedups them while the rest is parsed.
+    on_papers: Callable[[list[Paper]], None] | None = None
 
 
 @dataclass(slots=True, frozen=True)

@@ -345,6 +345,8 @@ _RECORD = re.compile(r"""
     (?P<mon>[A-Z][a-z]{2})\ (?P<day>[0-9]{1,2})(?:,\ (?P<year>[0-9]{4}))?(?:\ (?P<up>[0-9]{1,9}))?
     (?P<sep>\n(?:[ \t\f\v]*\n)+|\n?\Z)
 """, re.VERBOSE)
+# Papers handed to ParseContext.on_papers at a time.
+STREAM_BATCH = 2048
 # Newlines in a record before its separator: title, blank, abstract, blank, meta, "·".
 _RECORD_NEWLINES = 6
 
@@ -371,6 +373,8 @@ def _parse_fast(text: str, ctx: ParseContext, result: ParseResult) -> None:
         if gap < pos:
             _walk(_units(text[gap:pos], True, gap_line), ctx, result, seen_paper)
         result.papers.append(paper)
+        if ctx.on_papers and len(result.papers) % STREAM_BATCH == 0:
+            ctx.on_papers(result.papers)
         seen_paper = True
         line += _RECORD_NEWLINES + text.count("\n", match.start("sep"), match.end())
         pos = gap = match.end()
