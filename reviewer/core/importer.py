@@ -123,10 +123,7 @@ def import_files(review: Review, files: Sequence[str | Path], fmt: str | None = 
                 child.abandon()
             raise
         if child:
-            # While the child plans the last records: the citation-key stems, a tenth
-            # of storing (replay forgets those of papers a merge changes).
-            for paper in papers:
-                paper.citekey = base_key(paper)
+            _stems_while_waiting(papers, child)
         decisions = child.finish() if child else None
         if child and decisions is None:
             _forget_stems(papers)
@@ -150,13 +147,32 @@ def _planning_child(review: Review, files: Sequence[str | Path]
         return None, ()  # read_files names the file
     if size < PLANNING_CHILD_BYTES or not can_fork() or review.conn.in_transaction:
         return None, ()
-    conn = review.conn
-    version = _review_state(conn)
-    index = load_index(conn)
+    version = _review_state(review.conn)
     try:
-        return PlanningChild(index), version
+        return PlanningChild(lambda: _index_of_file(review.path)), version
     except OSError:
         return None, ()
+
+
+def _index_of_file(path: Path) -> DuplicateIndex:
+    """load_index on a connection of the planning child's own (a connection must not
+    cross a fork)."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return load_index(conn)
+    finally:
+        conn.close()
+
+
+def _stems_while_waiting(papers: Sequence[Paper], child: PlanningChild) -> None:
+    """While the child plans the last records: the citation-key stems, a tenth of storing
+    new papers (replay forgets those of papers a merge changes, and _insert_new makes
+    those not reached)."""
+    for start in range(0, len(papers), 4096):
+        if child.ready():
+            return
+        for paper in papers[start:start + 4096]:
+            paper.citekey = base_key(paper)
 
 
 def _forget_stems(papers: Sequence[Paper]) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import select
 import signal
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -163,7 +164,9 @@ class Decisions:
 class PlanningChild:
     """A forked process planning the import from records streamed to it."""
 
-    def __init__(self, index: DuplicateIndex) -> None:
+    def __init__(self, load_index: Callable[[], DuplicateIndex]) -> None:
+        """``load_index`` runs in the child: reading the stored papers' fingerprints
+        (a second for 100,000) then overlaps the parse as well."""
         to_child, self._to_child = os.pipe()
         self._from_child, from_child = os.pipe()
         try:
@@ -175,7 +178,7 @@ class PlanningChild:
         if self.pid == 0:
             os.close(self._to_child)
             os.close(self._from_child)
-            _serve(index, to_child, from_child)  # never returns
+            _serve(load_index, to_child, from_child)  # never returns
         os.close(to_child)
         os.close(from_child)
         self._pipe = os.fdopen(self._to_child, "wb")
@@ -191,6 +194,10 @@ class PlanningChild:
                 pickle.dump(batch, self._pipe, protocol=pickle.HIGHEST_PROTOCOL)
             except OSError:  # the child is gone: finish() says so, the parent plans
                 self.failed = True
+
+    def ready(self) -> bool:
+        """Whether the child has answered (or died): finish() would not wait."""
+        return bool(select.select([self._from_child], [], [], 0)[0])
 
     def finish(self) -> Decisions | None:
         """The child's decisions on everything sent, or None if it failed."""
@@ -226,10 +233,10 @@ class PlanningChild:
         os.waitpid(self.pid, 0)
 
 
-def _serve(index: DuplicateIndex, incoming: int, outgoing: int) -> None:
+def _serve(load_index: Callable[[], DuplicateIndex], incoming: int, outgoing: int) -> None:
     status = 1
     try:
-        planner = Planner(index)
+        planner = Planner(load_index())
         with os.fdopen(incoming, "rb") as pipe:
             while True:
                 try:
