@@ -199,3 +199,19 @@ def test_a_bad_file_after_streamed_ones_imports_nothing(tmp_path, dumps, monkeyp
     assert contents(path) == before
     with pytest.raises(ChildProcessError):  # the child was reaped
         os.waitpid(-1, os.WNOHANG)
+
+
+def test_a_merge_forgets_the_key_stem_computed_ahead():
+    from reviewer.core.citekeys import base_key
+
+    first = Paper(title="Segment Anything in Medical Images", year=2023)
+    richer = Paper(title="Segment Anything in Medical Images", year=2023,
+                   authors=["Ma, Jun", "Wang, Bo"])
+    other = Paper(title="A Completely Different Paper About Retrieval", year=2021)
+    papers = [first, richer, other]
+    for paper in papers:
+        paper.citekey = base_key(paper)
+    plan = plan_import(DuplicateIndex(), papers)
+    assert plan.new == [first, other]
+    assert first.citekey == ""  # its authors changed: the stem "segment..." no longer fits
+    assert other.citekey == base_key(other)

@@ -125,8 +125,6 @@ def import_files(review: Review, files: Sequence[str | Path], fmt: str | None = 
         if child:
             _stems_while_waiting(papers, child)
         decisions = child.finish() if child else None
-        if child and decisions is None:
-            _forget_stems(papers)
         report = ImportReport(reports)
         report.new, report.merged = store_papers(
             review, papers, [r.path for r in reports], progress,
@@ -166,19 +164,13 @@ def _index_of_file(path: Path) -> DuplicateIndex:
 
 def _stems_while_waiting(papers: Sequence[Paper], child: PlanningChild) -> None:
     """While the child plans the last records: the citation-key stems, a tenth of storing
-    new papers (replay forgets those of papers a merge changes, and _insert_new makes
+    new papers (planning forgets those of papers a merge changes, and _insert_new makes
     those not reached)."""
     for start in range(0, len(papers), 4096):
         if child.ready():
             return
         for paper in papers[start:start + 4096]:
             paper.citekey = base_key(paper)
-
-
-def _forget_stems(papers: Sequence[Paper]) -> None:
-    """Drop the key stems computed ahead: planned afresh, merges may change papers."""
-    for paper in papers:
-        paper.citekey = ""
 
 
 def _review_state(conn: sqlite3.Connection) -> tuple:
@@ -230,9 +222,7 @@ def store_papers(review: Review, papers: Sequence[Paper], files: Sequence[str],
             plan = planned[0].replay(papers)
             if progress:
                 progress("dedup", len(papers), len(papers))
-        else:
-            if planned is not None:  # someone changed the review meanwhile: plan afresh
-                _forget_stems(papers)
+        else:  # no child, or someone changed the review meanwhile: plan afresh
             plan = plan_import(load_index(conn), papers, progress)
         batch = conn.execute(
             "INSERT INTO batches (at, files, new, merged) VALUES (?, ?, ?, ?)",

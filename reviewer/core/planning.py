@@ -68,9 +68,10 @@ class Planner:
             if hit.key < 0:
                 base = plan.new[-hit.key - 1]
                 changes = merged_fields(base, paper)
-                apply_fields(base, changes)
                 base.sources.extend(paper.sources)
                 if changes:
+                    apply_fields(base, changes)
+                    base.citekey = ""  # a key stem computed ahead may no longer fit
                     index.update(hit, Fingerprint.of(hit.key, base))
             else:
                 plan.into_existing.setdefault(hit.key, []).append(paper)
@@ -126,7 +127,7 @@ class _Record:
     Building full Papers was a tenth of the child's time. Merges between records only
     ever set the fields listed (the other record holds nothing richer elsewhere)."""
 
-    __slots__ = (*LIGHT_FIELDS, "author_count")
+    __slots__ = (*LIGHT_FIELDS, "author_count", "citekey")
     abstract = organization = url = entry_type = primary_class = comments = ""
     abstract_truncated = False
     upvotes = None
@@ -138,7 +139,7 @@ class _Record:
                                                                      month, day)
         self.year_inferred, self.venue, self.arxiv_id, self.doi = (year_inferred, venue,
                                                                    arxiv_id, doi)
-        self.author_count = None
+        self.author_count, self.citekey = None, ""
 
     @property
     def sources(self) -> list:  # a record's sources stay with the parent
