@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from reviewer.cli import main
 from reviewer.core.export.bibtex import escape, escape_title, to_bibtex
 from reviewer.core.export.selection import Selection
-from reviewer.core.importer import import_files, store_papers
+from reviewer.core.importer import store_papers
 from reviewer.core.latex import decode_latex
 from reviewer.core.model import Paper, Source
 from reviewer.core.text import clean_text

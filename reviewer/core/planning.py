@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 
 from .dedup import DuplicateIndex, Fingerprint
-from .halves import can_fork
 from .merge import apply_fields, merged_fields
 from .model import Paper
 
@@ -257,5 +256,4 @@ def _serve(load_index: Callable[[], DuplicateIndex], incoming: int, outgoing: in
         os._exit(status)
 
 
-__all__ = ["Decisions", "Plan", "Planner", "PlanningChild", "can_fork", "plan_import",
-           "replay"]
+__all__ = ["Decisions", "Plan", "Planner", "PlanningChild", "plan_import", "replay"]

@@ -23,7 +23,6 @@ CHARACTERS = {"slash": "/", "space": " ", "escape": None, "pagedown": None}
 
 
 async def _measure(report: Report, path: Path, label: str) -> None:
-    from reviewer.tui.app import ReviewerApp
     from reviewer.tui.screens.main import MainScreen
 
     # Every repaint of the main screen, timed by wrapping the compositor's refresh
