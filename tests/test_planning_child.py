@@ -215,3 +215,20 @@ def test_a_merge_forgets_the_key_stem_computed_ahead():
     assert plan.new == [first, other]
     assert first.citekey == ""  # its authors changed: the stem "segment..." no longer fits
     assert other.citekey == base_key(other)
+
+
+@needs_fork
+def test_an_interrupted_import_stops_its_child(tmp_path, dumps, monkeypatch):
+    monkeypatch.setattr(importer, "PLANNING_CHILD_BYTES", 0)
+    path = tmp_path / "start.sqlite"
+    before = contents(path)
+
+    def progress(phase: str, done: int, total: int) -> None:
+        if phase == "parse" and done == 1:  # the first dump is streamed by then
+            raise KeyboardInterrupt
+
+    with Review.open(path) as review, pytest.raises(KeyboardInterrupt):
+        import_files(review, [dumps[-2], dumps[-1]], year=2025, progress=progress)
+    assert contents(path) == before
+    with pytest.raises(ChildProcessError):  # the child was reaped
+        os.waitpid(-1, os.WNOHANG)

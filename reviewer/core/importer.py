@@ -118,13 +118,13 @@ def import_files(review: Review, files: Sequence[str | Path], fmt: str | None = 
         try:
             reports, papers = read_files(files, fmt, year, progress,
                                          child.send if child else None)
-        except BaseException:
+            if child:
+                _stems_while_waiting(papers, child)
+            decisions = child.finish() if child else None
+        except BaseException:  # a bad file, or ctrl-c
             if child:
                 child.abandon()
             raise
-        if child:
-            _stems_while_waiting(papers, child)
-        decisions = child.finish() if child else None
         report = ImportReport(reports)
         report.new, report.merged = store_papers(
             review, papers, [r.path for r in reports], progress,

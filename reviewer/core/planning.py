@@ -114,7 +114,7 @@ def replay(papers: Sequence[Paper], decisions: Sequence[int],
     return plan
 
 
-# What the child sees of a record; Paper takes them by keyword.
+# What the child sees of a record (it makes a _Record of them).
 LIGHT_FIELDS = ("title", "authors", "year", "month", "day", "year_inferred", "venue",
                 "arxiv_id", "doi")
 _light = attrgetter(*LIGHT_FIELDS)
@@ -183,6 +183,7 @@ class PlanningChild:
         os.close(from_child)
         self._pipe = os.fdopen(self._to_child, "wb")
         self.failed = False
+        self._reaped = False
 
     def send(self, papers: Iterable[Paper]) -> None:
         """Stream the next records, final and in import order."""
@@ -197,7 +198,10 @@ class PlanningChild:
 
     def ready(self) -> bool:
         """Whether the child has answered (or died): finish() would not wait."""
-        return bool(select.select([self._from_child], [], [], 0)[0])
+        try:
+            return bool(select.select([self._from_child], [], [], 0)[0])
+        except (OSError, ValueError):
+            return False
 
     def finish(self) -> Decisions | None:
         """The child's decisions on everything sent, or None if it failed."""
@@ -206,12 +210,14 @@ class PlanningChild:
             self._pipe.close()
         except OSError:
             pass
+        fd, self._from_child = self._from_child, -1  # closed below, whatever happens
         try:
-            with os.fdopen(self._from_child, "rb") as pipe:
+            with os.fdopen(fd, "rb") as pipe:
                 data = pipe.read()
         except OSError:
             pass
         _, status = os.waitpid(self.pid, 0)
+        self._reaped = True
         if status != 0 or not data or self.failed:
             return None
         try:
@@ -221,16 +227,22 @@ class PlanningChild:
         return Decisions(decisions, [Fingerprint(-n, *f) for n, f in enumerate(fingerprints, 1)])
 
     def abandon(self) -> None:
+        """Stop the child (the import failed or was interrupted); after finish(), nothing."""
+        if self._reaped:
+            return
         try:
             os.kill(self.pid, signal.SIGKILL)
         except OSError:
             pass
-        for close in (self._pipe.close, lambda: os.close(self._from_child)):
-            try:
-                close()
-            except OSError:
-                pass
+        try:
+            self._pipe.close()
+        except OSError:
+            pass
+        if self._from_child >= 0:
+            os.close(self._from_child)
+            self._from_child = -1
         os.waitpid(self.pid, 0)
+        self._reaped = True
 
 
 def _serve(load_index: Callable[[], DuplicateIndex], incoming: int, outgoing: int) -> None:
