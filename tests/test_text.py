@@ -83,3 +83,25 @@ def test_every_unicode_blank_becomes_one_space():
     # an exported title must not depend on which one reads it.
     assert clean_text("0\u16800") == "0 0"
     assert clean_text("a\u00a0\u2009b\u3000c\u2028d\u205fe") == "a b c d e"
+
+
+@pytest.mark.parametrize(("stored", "shown"), [
+    ("Vaswani, Ashish", "Ashish Vaswani"),
+    ("von Neumann, John", "John von Neumann"),
+    ("Ford, Jr., Henry", "Henry Ford Jr."),
+    ("Ashish Vaswani", "Ashish Vaswani"),  # a listing's names are already in that order
+    ("others", "others"),
+    ("Huang, ", "Huang, "),  # half a name: left as it is
+])
+def test_names_are_shown_in_reading_order(stored, shown):
+    from reviewer.core.names import display_name
+
+    assert display_name(stored) == shown
+
+
+def test_paper_details_show_names_in_reading_order():
+    from reviewer.cli.render import authors_text
+    from reviewer.core.model import Paper
+
+    paper = Paper(title="CLIP", authors=["Radford, Alec", "Kim, Jong Wook"])
+    assert authors_text(paper) == "Alec Radford, Jong Wook Kim"

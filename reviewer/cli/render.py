@@ -7,6 +7,7 @@ import sys
 import textwrap
 
 from ..core.model import Decision, Paper
+from ..core.names import display_name
 from ..core.text import clean_block, clean_text, shorten
 
 DECISION_MARK = {Decision.UNDECIDED: "·", Decision.INCLUDE: "I", Decision.MAYBE: "M",
@@ -43,7 +44,8 @@ def date_text(paper: Paper) -> str:
 
 def authors_text(paper: Paper) -> str:
     if paper.authors:
-        shown = ", ".join(paper.authors[:12])
+        # "Radford, Alec, Kim, Jong Wook" reads as four people: names in reading order.
+        shown = ", ".join(map(display_name, paper.authors[:12]))
         more = len(paper.authors) - 12
         return shown + (f" and {more} more" if more > 0 else "")
     if paper.author_count:

@@ -30,3 +30,14 @@ def surnames(authors: list[str]) -> frozenset[str]:
     if not authors:
         return _NONE
     return frozenset(s for s in (surname(a) for a in authors) if s and s != "others")
+
+
+def display_name(name: str) -> str:
+    """A name as a reader writes it: "Vaswani, Ashish" -> "Ashish Vaswani",
+    "Ford, Jr., Henry" -> "Henry Ford Jr."; other forms are left as they are."""
+    parts = [part.strip() for part in name.split(",")]
+    if len(parts) == 2 and all(parts):
+        return f"{parts[1]} {parts[0]}"
+    if len(parts) == 3 and all(parts):
+        return f"{parts[2]} {parts[0]} {parts[1]}"
+    return name
