@@ -267,3 +267,49 @@ def test_list_piped_to_a_closed_reader_is_quiet(tmp_path):
 def test_review_survives_listing(capsys, imported):
     with Review.open(review_path(None)) as review:
         assert review.count() == 5
+
+
+def test_import_progress_line_overwrites_itself_and_is_erased(monkeypatch):
+    import io
+
+    from reviewer.cli import progress as P
+
+    clock = iter(float(t) for t in range(100))
+    monkeypatch.setattr(P.time, "monotonic", lambda: next(clock))
+    out = io.StringIO()
+    line = P.ProgressLine(out, ["/d/first.txt", "/d/bad\x1b[2Jname.bib"])
+    line("parse", 0, 2)
+    line("parse", 1, 2)
+    line("parse", 2, 2)  # reading done: nothing new to say
+    line("dedup", 0, 10)
+    line("dedup", 0, 10)  # the same text: not drawn again
+    line("store", 5, 10)
+    line.close()
+    assert out.getvalue() == ("\r\x1b[KReading first.txt…\r\x1b[KReading bad?[2Jname.bib…"
+                              "\r\x1b[KMerging duplicates… 0%\r\x1b[KStoring… 50%\r\x1b[K")
+
+
+def test_import_progress_is_throttled(monkeypatch):
+    import io
+
+    from reviewer.cli import progress as P
+
+    now = [0.0]
+    monkeypatch.setattr(P.time, "monotonic", lambda: now[0])
+    out = io.StringIO()
+    line = P.ProgressLine(out, ["a.txt"])
+    line("store", 1, 100)
+    now[0] = 0.05
+    line("store", 2, 100)  # too soon after the last redraw
+    now[0] = 0.2
+    line("store", 3, 100)
+    assert out.getvalue() == "\r\x1b[KStoring… 1%\r\x1b[KStoring… 3%"
+
+
+def test_import_in_a_pipe_prints_no_progress(tmp_path, capsys):
+    from .conftest import ROOT
+
+    assert main(["--review", str(tmp_path / "r.sqlite"), "import",
+                 str(ROOT / "sample_lists" / "classics.bib")]) == 0
+    captured = capsys.readouterr()
+    assert "\x1b" not in captured.err + captured.out

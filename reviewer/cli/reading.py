@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from argparse import Namespace
 
 from ..core import filters as F
@@ -11,6 +12,7 @@ from ..core.locations import list_reviews, reviews_dir
 from ..core.model import Decision
 from ..core.sorting import SORTS, sort_rows
 from .common import open_review, plural, print_json, resolve_ids, say
+from .progress import ProgressLine
 from .render import paper_details, paper_line, width
 
 MAX_SKIPPED_SHOWN = 20
@@ -83,7 +85,12 @@ def cmd_import(ns: Namespace) -> int:
     from ..core.importer import import_files
 
     with open_review(ns) as review:
-        report = import_files(review, ns.files, ns.format, ns.year)
+        progress = ProgressLine(sys.stderr, ns.files) if sys.stderr.isatty() else None
+        try:
+            report = import_files(review, ns.files, ns.format, ns.year, progress)
+        finally:
+            if progress:
+                progress.close()
         for f in report.files:
             say(f"{f.file}: {plural(f.found, 'paper')} ({f.label})")
             for warning in f.warnings[:MAX_SKIPPED_SHOWN]:
