@@ -156,6 +156,9 @@ def _library(text: str):
                                           ResolveStringReferencesMiddleware)
     from bibtexparser.model import DuplicateBlockKeyBlock, Entry
 
+    from . import bibtex_marks
+
+    bibtex_marks.install()
     _quiet(logging.getLogger("bibtexparser"))
     library = bibtexparser.parse_string(text, parse_stack=[])
     repeated: dict[str, str] = {}
