@@ -232,3 +232,52 @@ def test_an_interrupted_import_stops_its_child(tmp_path, dumps, monkeypatch):
     assert contents(path) == before
     with pytest.raises(ChildProcessError):  # the child was reaped
         os.waitpid(-1, os.WNOHANG)
+
+
+@needs_fork
+def test_the_parser_never_waits_for_a_child_still_loading_its_index(tmp_path, records):
+    """Records sent while the child is busy (here: until a file appears) wait in the
+    parent's backlog, beyond what the pipe holds; the child then plans them all."""
+    import time
+
+    go = tmp_path / "go"
+
+    def slow_index() -> DuplicateIndex:
+        deadline = time.monotonic() + 30  # a parser that waited would show as a failure
+        while not go.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return stored_index(records[:40])
+
+    incoming = records[40:]
+    # Titles long enough that the records outgrow the pipe (1 MB) several times over.
+    heavy = [copy.deepcopy(p) for p in incoming for _ in range(3)]
+    for number, paper in enumerate(heavy):
+        paper.title = f"{paper.title} {'x' * 400} {number}"
+    child = planning.PlanningChild(slow_index)
+    try:
+        for start in range(0, len(heavy), 500):
+            child.send(heavy[start:start + 500])
+        child.end()
+        assert child._backlog, "every record fit in the pipe: the test has no teeth"
+        assert not go.exists() and not child.ready()
+        go.touch()
+        decisions = child.finish()
+    finally:
+        child.abandon()
+    assert decisions is not None
+    expected = light_plan(stored_index(records[:40]), heavy)
+    assert decisions.decisions == expected.decisions
+    assert summary(decisions.replay(copy.deepcopy(heavy))) == \
+        summary(expected.replay(copy.deepcopy(heavy)))
+
+
+@needs_fork
+def test_a_child_that_dies_while_records_wait_fails_cleanly(tmp_path, records):
+    child = planning.PlanningChild(lambda: os._exit(3))
+    try:
+        for _ in range(4):
+            child.send(records)
+        child.end()
+        assert child.finish() is None
+    finally:
+        child.abandon()

@@ -119,6 +119,7 @@ def import_files(review: Review, files: Sequence[str | Path], fmt: str | None = 
             reports, papers = read_files(files, fmt, year, progress,
                                          child.send if child else None)
             if child:
+                child.end()
                 _stems_while_waiting(papers, child)
             decisions = child.finish() if child else None
         except BaseException:  # a bad file, or ctrl-c

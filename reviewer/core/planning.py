@@ -18,6 +18,7 @@ import os
 import pickle
 import select
 import signal
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
@@ -181,7 +182,12 @@ class PlanningChild:
             _serve(load_index, to_child, from_child)  # never returns
         os.close(to_child)
         os.close(from_child)
-        self._pipe = os.fdopen(self._to_child, "wb")
+        # The parser never waits for the child: what the pipe cannot take yet waits in
+        # the backlog. Blocking writes had the parse of a re-import stand still for the
+        # half second the child spends loading the index of a big review.
+        os.set_blocking(self._to_child, False)
+        self._backlog: deque[memoryview] = deque()
+        self._ended = False
         self.failed = False
         self._reaped = False
 
@@ -191,13 +197,43 @@ class PlanningChild:
             return
         batch = [_light(p) for p in papers]
         if batch:
+            self._backlog.append(memoryview(pickle.dumps(batch, pickle.HIGHEST_PROTOCOL)))
+            self._flush(wait=False)
+
+    def end(self) -> None:
+        """No more records: the child plans the last ones while the parent goes on."""
+        self._ended = True
+        self._flush(wait=False)
+
+    def _flush(self, wait: bool) -> None:
+        """Write the backlog as far as the pipe takes it (all of it if ``wait``); close
+        the pipe once the records have ended and all are written."""
+        backlog = self._backlog
+        while backlog and not self.failed:
             try:
-                pickle.dump(batch, self._pipe, protocol=pickle.HIGHEST_PROTOCOL)
+                written = os.write(self._to_child, backlog[0])
+            except BlockingIOError:
+                if not wait:
+                    return
+                select.select([], [self._to_child], [])
+                continue
             except OSError:  # the child is gone: finish() says so, the parent plans
                 self.failed = True
+                backlog.clear()
+                break
+            if written == len(backlog[0]):
+                backlog.popleft()
+            else:
+                backlog[0] = backlog[0][written:]
+        if self._ended and self._to_child >= 0:
+            os.close(self._to_child)
+            self._to_child = -1
 
     def ready(self) -> bool:
         """Whether the child has answered (or died): finish() would not wait."""
+        self._flush(wait=False)
+        if self._backlog:
+            return False
         try:
             return bool(select.select([self._from_child], [], [], 0)[0])
         except (OSError, ValueError):
@@ -206,10 +242,8 @@ class PlanningChild:
     def finish(self) -> Decisions | None:
         """The child's decisions on everything sent, or None if it failed."""
         data = b""
-        try:
-            self._pipe.close()
-        except OSError:
-            pass
+        self._ended = True
+        self._flush(wait=True)
         fd, self._from_child = self._from_child, -1  # closed below, whatever happens
         try:
             with os.fdopen(fd, "rb") as pipe:
@@ -234,10 +268,10 @@ class PlanningChild:
             os.kill(self.pid, signal.SIGKILL)
         except OSError:
             pass
-        try:
-            self._pipe.close()
-        except OSError:
-            pass
+        self._backlog.clear()
+        if self._to_child >= 0:
+            os.close(self._to_child)
+            self._to_child = -1
         if self._from_child >= 0:
             os.close(self._from_child)
             self._from_child = -1
