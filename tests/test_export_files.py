@@ -41,3 +41,14 @@ def test_a_stale_temporary_of_a_killed_run_does_not_block(tmp_path: Path):
     stale.write_text("debris")
     write_atomically(tmp_path / "refs.bib", "new")
     assert (tmp_path / "refs.bib").read_text() == "new"
+
+
+def test_a_file_that_holds_the_content_already_is_not_rewritten(tmp_path: Path):
+    out = tmp_path / "refs.bib"
+    assert write_atomically(out, "same\n") is True
+    os.utime(out, (1_000_000, 1_000_000))
+    assert write_atomically(out, b"same\n") is False
+    assert out.stat().st_mtime == 1_000_000
+    assert write_atomically(out, "same, longer\n") is True
+    assert write_atomically(out, "Same, longer\n") is True  # same size, other bytes
+    assert out.read_text() == "Same, longer\n"
