@@ -50,13 +50,11 @@ def _selection(ns: Namespace):
     return Selection(ns.decision, ns.starred, tuple(ns.tag), ns.section, ns.everything)
 
 
-def _write_bib(review, papers, out: str) -> None:
-    from ..core.export.bibtex import to_bibtex
-    from ..core.export.files import write_atomically
+def _write_bib(review, selection, out: str):
+    from ..core.export.bibfile import write_bibtex
 
     _check_writable(out)
-    write_atomically(out, to_bibtex(papers))
-    review.freeze_citekeys([p.id for p in papers])  # they have left the app
+    return write_bibtex(review, selection, out)
 
 
 def _check_writable(out: str) -> None:
@@ -70,12 +68,15 @@ def _check_writable(out: str) -> None:
 def cmd_bibtex(ns: Namespace) -> int:
     with open_review(ns) as review:
         selection = _selection(ns)
-        papers = selection.papers(review)
         try:
-            _write_bib(review, papers, ns.out)
+            bib = _write_bib(review, selection, ns.out)
         except OSError as exc:
             raise UsageError(f"{ns.out}: cannot write ({exc.strerror or exc})") from None
-        say(f"wrote {plural(len(papers), 'entry')} ({selection.describe()}) to {ns.out}")
+        entries = f"{plural(len(bib.ids), 'entry')} ({selection.describe()})"
+        if bib.written:
+            say(f"wrote {entries} to {ns.out}")
+        else:
+            say(f"{ns.out} already holds these {entries}: left untouched")
     return 0
 
 
@@ -88,13 +89,15 @@ def cmd_markdown(ns: Namespace) -> int:
         raise UsageError("the skeleton and its .bib need different file names")
     with open_review(ns) as review:
         selection = _selection(ns)
-        papers = selection.papers(review)
         _check_writable(ns.out)
         try:
-            _write_bib(review, papers, bib)
-            text = skeleton(review, papers, relative_bib(ns.out, bib), ns.title,
-                            selection.describe())
-            write_atomically(ns.out, text)
+            # One transaction: the skeleton cites exactly the papers of its .bib.
+            with review.transaction():
+                _write_bib(review, selection, bib)
+                papers = selection.papers(review)
+                text = skeleton(review, papers, relative_bib(ns.out, bib), ns.title,
+                                selection.describe())
+                write_atomically(ns.out, text)
         except OSError as exc:
             raise UsageError(f"cannot write the export ({exc.strerror or exc})") from None
         say(f"wrote the skeleton citing {plural(len(papers), 'paper')} "

@@ -218,29 +218,41 @@ def fields(paper: Paper) -> list[tuple[str, str, bool]]:
 
 
 HEADER = "% Exported by reviewer. UTF-8. Citation keys never change once exported.\n\n"
+# Every field name an entry can have. Values line up one column after the longest, in
+# every file: an entry then reads the same whatever else is exported with it, so a .bib
+# under version control changes only where its papers did, and a rendered entry can be
+# kept for the next export (export/bibfile.py).
+FIELD_NAMES = ("author", "title", "journal", "booktitle", "howpublished", *EXTRA_ORDER,
+               "year", "month", "doi", "eprint", "archiveprefix", "primaryclass", "url",
+               "abstract", "keywords", "note", "annote")
+_LEAD = {name: f"  {name.ljust(max(map(len, FIELD_NAMES)))} = " for name in FIELD_NAMES}
+
+
+def sort_key(citekey: str) -> str:
+    return citekey.lower()
 
 
 def to_bibtex(papers: list[Paper]) -> str:
     """The .bib text for ``papers``, sorted by citation key."""
     with gc_paused():
-        return _write(papers)
+        ordered = sorted(papers, key=lambda p: sort_key(p.citekey))
+        return join([entry(p) for p in ordered])
 
 
-def _write(papers: list[Paper]) -> str:
-    entries = [(entry_type(p), p.citekey, fields(p))
-               for p in sorted(papers, key=lambda p: p.citekey.lower())]
-    # Values line up one column after the longest field name in the file.
-    names = {name for _, _, entry_fields in entries for name, _, _ in entry_fields}
-    width = max(map(len, names), default=0)
-    lead = {name: f"  {name.ljust(width)} = " for name in names}
-    # One flat list and one join: building each entry as a string first copied every
-    # abstract four more times.
-    out = [HEADER]
-    for number, (kind, key, entry_fields) in enumerate(entries):
-        out.append(f"@{kind}{{{key},\n" if number == 0 else f"\n@{kind}{{{key},\n")
-        for name, value, enclose in entry_fields:
-            out += (lead[name], "{", value, "},\n") if enclose else (lead[name], value, ",\n")
-        if entry_fields:
-            out[-1] = "}\n" if enclose else "\n"  # no comma after the last field
-        out.append("}\n")
+def join(entries: list[str]) -> str:
+    """The .bib text of entries already in their order."""
+    return HEADER + "\n".join(entries)
+
+
+def entry(paper: Paper) -> str:
+    """One entry, ending with a newline."""
+    entry_fields = fields(paper)
+    # One list and one join per entry: building it from f-strings copied every abstract
+    # several more times.
+    out = [f"@{entry_type(paper)}{{{paper.citekey},\n"]
+    for name, value, enclose in entry_fields:
+        out += (_LEAD[name], "{", value, "},\n") if enclose else (_LEAD[name], value, ",\n")
+    if entry_fields:
+        out[-1] = "}\n" if entry_fields[-1][2] else "\n"  # no comma after the last field
+    out.append("}\n")
     return "".join(out)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from ..model import Decision, Paper
 from ..store import Review
@@ -32,6 +33,31 @@ class Selection:
         parts += [f"tag {t!r}" for t in self.tags]
         parts += [f"section {self.section!r}"] if self.section else []
         return " + ".join(parts)
+
+    def where(self, review: Review) -> tuple[str, list[Any]]:
+        """The selection as SQL over ``papers p`` (with ``removed = 0``): an export from
+        kept entries (bibfile.py) then reads no paper it has not to render. The same
+        choice as ``papers``, which tests/test_export_cache.py checks on drawn reviews."""
+        clauses, params = ["p.removed = 0"], []
+        if self.everything:
+            pass
+        elif self.is_default:
+            clauses.append(f"(p.decision = '{Decision.INCLUDE}' OR p.starred = 1)")
+        else:
+            if self.decision:
+                clauses.append("p.decision = ?")
+                params.append(str(self.decision))
+            if self.starred:
+                clauses.append("p.starred = 1")
+            for tag in self.tags:
+                clauses.append("EXISTS (SELECT 1 FROM tags t WHERE t.paper_id = p.id "
+                               "AND t.tag = ?)")
+                params.append(tag)
+            if self.section:
+                clauses.append("EXISTS (SELECT 1 FROM section_papers sp WHERE "
+                               "sp.paper_id = p.id AND sp.section_id = ?)")
+                params.append(review.section(self.section).id)
+        return " AND ".join(clauses), params
 
     def papers(self, review: Review) -> list[Paper]:
         papers = review.papers(sources=False)  # exports never cite where a paper came from

@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Markdown, Select
 
+from ...core.errors import ReviewerError
 from ...core.export.markdown import relative_bib, skeleton
 from ...core.export.selection import Selection
 from ...core.model import Decision
@@ -84,19 +85,22 @@ class ExportScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="export")
     def write(self, md: Path, bib: Path, selection: Selection) -> None:
-        from ...core.export.bibtex import to_bibtex
+        from ...core.export.bibfile import write_bibtex
         from ...core.export.files import write_atomically
 
         review = Review.open(self.review.path)  # this thread's own connection
         try:
-            papers = selection.papers(review)
-            write_atomically(bib, to_bibtex(papers))
-            review.freeze_citekeys([p.id for p in papers])
-            write_atomically(md, skeleton(review, papers, relative_bib(md, bib),
-                                          scope=selection.describe()))
+            with review.transaction():  # the skeleton cites exactly the .bib's papers
+                write_bibtex(review, selection, bib)
+                papers = selection.papers(review)
+                write_atomically(md, skeleton(review, papers, relative_bib(md, bib),
+                                              scope=selection.describe()))
         except OSError as exc:
             self.app.call_from_thread(self.notify, f"Cannot write: {exc.strerror or exc}",
                                       severity="error")
+            return
+        except ReviewerError as exc:  # the review is busy: nothing was written or frozen
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
         finally:
             review.close()
