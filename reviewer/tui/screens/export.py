@@ -35,7 +35,7 @@ class ExportScreen(Screen[None]):
     ExportScreen #export-form { width: 46; padding: 1 2; background: $panel; }
     ExportScreen #export-form Label { margin-top: 1; }
     ExportScreen #preview { width: 1fr; padding: 0 1; }
-    ExportScreen .hint { color: $foreground-muted; }
+    ExportScreen .hint { color: $foreground-muted; width: 100%; }
     """
 
     def __init__(self, review: Review) -> None:
