@@ -233,7 +233,8 @@ def twelve(tmp_path_factory):
     review.close()
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(state=triage(), selections=st.lists(SELECTIONS, min_size=1, max_size=4))
 def test_the_selection_sql_picks_what_the_filters_pick(twelve, state, selections):
     review = twelve

@@ -108,35 +108,24 @@ CREATE TABLE history (
 
 # The columns a BibTeX entry is made from (export/bibtex.py reads no other);
 # tests/test_export_cache.py changes every column and fails if one is missing here.
+# Reviews made already keep the trigger they were made with: a change here needs a new
+# migration that drops and recreates bib_entries_paper_changed.
 BIB_COLUMNS = ("title", "abstract", "authors", "author_count", "year", "month", "arxiv_id",
                "doi", "url", "venue", "entry_type", "primary_class", "extra", "citekey", "note")
 
 # Rendered BibTeX entries, so that an export renders only the papers changed since the
 # last one (Better BibTeX keeps such a cache for Zotero). Triggers rather than the store's
 # methods drop an entry, so that no write path (undo, an import's merge) can forget to.
-_V2 = f"""
-CREATE TABLE bib_entries (paper_id INTEGER PRIMARY KEY, entry BLOB NOT NULL);
-CREATE TRIGGER bib_entries_paper_changed AFTER UPDATE OF id, {', '.join(BIB_COLUMNS)} ON papers
-BEGIN
-    DELETE FROM bib_entries WHERE paper_id IN (OLD.id, NEW.id);
-END;
-CREATE TRIGGER bib_entries_paper_deleted AFTER DELETE ON papers
-BEGIN
-    DELETE FROM bib_entries WHERE paper_id = OLD.id;
-END;
-CREATE TRIGGER bib_entries_tag_added AFTER INSERT ON tags
-BEGIN
-    DELETE FROM bib_entries WHERE paper_id = NEW.paper_id;
-END;
-CREATE TRIGGER bib_entries_tag_changed AFTER UPDATE ON tags
-BEGIN
-    DELETE FROM bib_entries WHERE paper_id IN (OLD.paper_id, NEW.paper_id);
-END;
-CREATE TRIGGER bib_entries_tag_removed AFTER DELETE ON tags
-BEGIN
-    DELETE FROM bib_entries WHERE paper_id = OLD.paper_id;
-END;
-"""
+_DROP_ENTRIES = ("CREATE TRIGGER bib_entries_{} {}\nBEGIN\n"
+                 "    DELETE FROM bib_entries WHERE paper_id IN ({});\nEND;\n")
+_V2 = ("CREATE TABLE bib_entries (paper_id INTEGER PRIMARY KEY, entry BLOB NOT NULL);\n"
+       + "".join(_DROP_ENTRIES.format(*trigger) for trigger in (
+        ("paper_changed", f"AFTER UPDATE OF id, {', '.join(BIB_COLUMNS)} ON papers",
+         "OLD.id, NEW.id"),
+        ("paper_deleted", "AFTER DELETE ON papers", "OLD.id"),
+        ("tag_added", "AFTER INSERT ON tags", "NEW.paper_id"),
+        ("tag_changed", "AFTER UPDATE ON tags", "OLD.paper_id, NEW.paper_id"),
+        ("tag_removed", "AFTER DELETE ON tags", "OLD.paper_id"))))
 
 MIGRATIONS: list[str] = [_V1, _V2]
 VERSION = len(MIGRATIONS)
