@@ -91,6 +91,36 @@ async def test_export_screen_writes_both_files(make_app, review_path, tmp_path):
     assert (tmp_path / "s.bib").read_text().count("\n@") == 2
 
 
+async def test_an_edit_in_the_app_reaches_the_next_export(make_app, review_path, tmp_path):
+    """The export reads kept entries: a tag given in the app must drop the tagged one."""
+    from reviewer.core.export.bibtex import to_bibtex
+    from reviewer.core.export.selection import Selection
+
+    with Review.open(review_path) as review:
+        review.decide([1, 2], "include")
+    bib = tmp_path / "s.bib"
+
+    async def export(pilot) -> None:
+        await pilot.press("e")
+        app.screen.query_one("#export-md").value = str(tmp_path / "s.md")
+        app.screen.query_one("#export-bib").value = str(bib)
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("escape")
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await export(pilot)
+        before = bib.read_text()
+        await pilot.press("t", *"fresh-tag", "enter")
+        await export(pilot)
+    with Review.open(review_path) as review:
+        expected = to_bibtex(Selection().papers(review))
+    assert "fresh-tag" not in before
+    assert bib.read_text() == expected and "keywords      = {fresh-tag}" in expected
+
+
 async def test_importing_files_when_the_app_opens(tmp_path):
     path = tmp_path / "new.sqlite"
     app = ReviewerApp(path, files=[str(FIXTURE)], year=2024)
