@@ -254,3 +254,37 @@ def test_the_selection_sql_picks_what_the_filters_pick(twelve, state, selections
         by_sql = [r[0] for r in review.conn.execute(
             f"SELECT p.id FROM papers p WHERE {where} ORDER BY p.id", params)]
         assert by_sql == sorted(p.id for p in selection.papers(review)), selection
+
+
+def test_an_edit_made_during_an_export_is_not_lost_to_a_stale_entry(fixed, monkeypatch):
+    """Another process tags a paper while an export renders it. The export holds the
+    write lock from its first read, so the tag lands after the entry is kept, and drops
+    it; an export that read first and locked later would keep the untagged entry."""
+    import threading
+
+    target = fixed.papers()[0].id
+    rendering, tagged = threading.Event(), threading.Event()
+    real_entry = bibfile.bibtex.entry
+
+    def slow_entry(paper):
+        if paper.id == target and not rendering.is_set():
+            rendering.set()
+            tagged.wait(timeout=0.5)  # the tag cannot land meanwhile: it waits for us
+        return real_entry(paper)
+
+    monkeypatch.setattr(bibfile.bibtex, "entry", slow_entry)
+
+    def tag_from_elsewhere():
+        rendering.wait(timeout=10)
+        with Review.open(fixed.path) as other:
+            other.tag([target], ["tagged-meanwhile"])
+        tagged.set()
+
+    other = threading.Thread(target=tag_from_elsewhere)
+    other.start()
+    export(fixed)
+    other.join(timeout=20)
+    assert tagged.is_set()
+    monkeypatch.setattr(bibfile.bibtex, "entry", real_entry)
+    text = export(fixed)
+    assert "tagged-meanwhile" in text and text == fresh(fixed)
