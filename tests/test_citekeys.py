@@ -106,3 +106,45 @@ def test_key_author_part_is_the_folded_lower_case_surname(name):
     author = re.sub(r"[^a-z0-9]", "", ascii_fold(surname_raw(name)).lower())
     expected = author + "Zzz"
     assert key == (expected if expected[0].isalpha() else "paper" + expected)
+
+
+def test_keys_frozen_before_schema_v3_stay_frozen_and_their_history_replays(tmp_path):
+    import json
+    import sqlite3
+
+    from reviewer.core import schema
+    from reviewer.core.store import Review
+
+    path = tmp_path / "v2.sqlite"
+    with Review.open(path) as review:
+        store_papers(review, [Paper("Segment Anything", sources=[Source("/a.txt", 1, "hf")]),
+                              Paper("Attention Is All You Need",
+                                    sources=[Source("/a.txt", 3, "hf")])], ["/a.txt"])
+        second = review.get(2).citekey
+    # Back to what a v2 review held: the flag in papers, and a hand-set key's history
+    # entry written the v2 way.
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("DROP TABLE frozen_citekeys")
+    conn.execute("DELETE FROM schema_version WHERE version = 3")
+    conn.execute("UPDATE papers SET citekey_frozen = 1 WHERE id = 1")
+    conn.execute("UPDATE papers SET citekey = 'vaswani2017', citekey_frozen = 1 WHERE id = 2")
+    ops = [{"k": "set", "id": 2, "f": {"citekey": [second, "vaswani2017"],
+                                        "citekey_frozen": [0, 1]}}]
+    conn.execute("INSERT INTO history (at, label, ops) VALUES ('2026-11-30', 'key', ?)",
+                 (json.dumps(ops),))
+    conn.close()
+
+    with Review.open(path) as review:
+        assert schema.current_version(review.conn) == schema.VERSION
+        assert review.frozen_citekeys([1, 2]) == {1, 2}
+        store_papers(review, [Paper("Segment Anything", authors=["Alexander Kirillov"],
+                                    year=2023, sources=[Source("/b.bib", 1, "bibtex")])],
+                     ["/b.bib"])
+        assert review.get(1).citekey == "SegmentAnything"  # frozen: not regenerated
+        review.undo()  # the import
+        review.undo()  # the v2 hand-set key
+        assert review.get(2).citekey == second
+        assert review.frozen_citekeys([1, 2]) == {1}
+        review.redo()
+        assert review.get(2).citekey == "vaswani2017"
+        assert review.frozen_citekeys([1, 2]) == {1, 2}

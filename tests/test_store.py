@@ -286,9 +286,14 @@ def test_citekey_by_hand_is_validated_unique_and_recorded(filled: Review):
     old = filled.get(1).citekey
     filled.set_citekey(1, "myKey2024")
     assert filled.get(1).citekey == "myKey2024"
-    assert filled.conn.execute("SELECT citekey_frozen FROM papers WHERE id = 1").fetchone()[0] == 1
+    assert filled.frozen_citekeys([1, 2]) == {1}
     filled.undo()
     assert filled.get(1).citekey == old
+    assert filled.frozen_citekeys([1, 2]) == set()
+    filled.freeze_citekeys([1])  # exported while the hand-set key waited to be redone
+    filled.redo()
+    assert filled.get(1).citekey == "myKey2024"
+    assert filled.frozen_citekeys([1, 2]) == {1}
 
 
 def test_stats_count_what_the_user_did(filled: Review):

@@ -4,7 +4,7 @@ Every change is a list of operations stored as JSON in the ``history`` table:
 
 * ``{"k": "set", "id": 7, "f": {"starred": [0, 1]}}`` changes paper fields (old, new);
 * ``{"k": "row", "t": "tags", "b": null, "a": {...}}`` inserts, updates or deletes one row
-  of tags, sections, section_papers or sources (before, after);
+  of tags, sections, section_papers, sources or frozen_citekeys (before, after);
 * ``{"k": "batch", "n": 3}`` brings the papers an import added into the review.
 
 Redo applies the operations in order; undo applies their inverses in reverse order. The
@@ -27,7 +27,11 @@ ROW_KEYS: dict[str, tuple[str, ...]] = {
     "sections": ("id",),
     "section_papers": ("section_id", "paper_id"),
     "sources": ("id",),
+    "frozen_citekeys": ("paper_id",),
 }
+# Tables that are written outside history too (an export freezes keys): a redo may find
+# the row it inserts there already.
+_ALSO_WRITTEN_ELSEWHERE = frozenset({"frozen_citekeys"})
 
 
 # json.dumps with these options, without its per-call argument handling (an import
@@ -46,6 +50,14 @@ def encode(field: str, value: Any) -> Any:
 
 
 def _set_fields(conn: sqlite3.Connection, paper_id: int, values: dict[str, Any]) -> None:
+    if "citekey_frozen" in values:  # an entry made before schema v3 (schema.py)
+        values = dict(values)
+        if values.pop("citekey_frozen"):
+            conn.execute("INSERT OR IGNORE INTO frozen_citekeys VALUES (?)", (paper_id,))
+        else:
+            conn.execute("DELETE FROM frozen_citekeys WHERE paper_id = ?", (paper_id,))
+        if not values:
+            return
     columns = {name: encode(name, value) for name, value in values.items()}
     if "title" in values:
         columns["title_norm"] = normalize_title(values["title"])
@@ -65,7 +77,8 @@ def _write_row(conn: sqlite3.Connection, table: str, before: dict | None,
     elif before is None:
         names = ", ".join(after)
         marks = ", ".join("?" for _ in after)
-        conn.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})", tuple(after.values()))
+        verb = "INSERT OR IGNORE" if table in _ALSO_WRITTEN_ELSEWHERE else "INSERT"
+        conn.execute(f"{verb} INTO {table} ({names}) VALUES ({marks})", tuple(after.values()))
     else:
         where = " AND ".join(f"{k} = ?" for k in keys)
         assignments = ", ".join(f"{k} = ?" for k in after)

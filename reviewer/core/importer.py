@@ -332,8 +332,8 @@ def _merge_existing(conn: sqlite3.Connection, changes: Changes, into: dict[int, 
         return
     known_sources: set[tuple[int, str, int]] = set()
     next_source = (conn.execute("SELECT max(id) FROM sources").fetchone()[0] or 0) + 1
-    frozen: dict[int, bool] = {}
     stored: list[Paper] = []
+    frozen: set[int] = set()
     ids = list(into)
     for chunk in chunks(ids):
         marks = ",".join("?" * len(chunk))
@@ -341,8 +341,8 @@ def _merge_existing(conn: sqlite3.Connection, changes: Changes, into: dict[int, 
             f"SELECT paper_id, file, line FROM sources WHERE paper_id IN ({marks})", chunk))
         stored.extend(paper_from_row(r) for r in conn.execute(
             f"{SELECT_PAPERS} WHERE id IN ({marks})", chunk))
-        frozen.update(conn.execute(
-            f"SELECT id, citekey_frozen FROM papers WHERE id IN ({marks})", chunk))
+        frozen.update(r[0] for r in conn.execute(
+            f"SELECT paper_id FROM frozen_citekeys WHERE paper_id IN ({marks})", chunk))
     for paper in stored:
         before: dict[str, Any] = {}  # the stored values of the fields merges touched
         for incoming in into[paper.id]:
@@ -370,7 +370,7 @@ def _merge_existing(conn: sqlite3.Connection, changes: Changes, into: dict[int, 
         new = {name: getattr(paper, name) for name in diff}
         # Richer metadata may change the key a paper should have: only while the key has
         # never left the app.
-        if not frozen.get(paper.id):
+        if paper.id not in frozen:
             wanted = base_key(paper)
             if not paper.citekey.startswith(wanted) or not _is_suffix(paper.citekey[len(wanted):]):
                 taken.discard(paper.citekey)

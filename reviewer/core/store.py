@@ -470,18 +470,26 @@ class Review:
                                       (key, paper_id)).fetchone()
             if clash:
                 raise UsageError(f"citation key {key!r} already belongs to paper #{clash[0]}")
-            current = self._fields([paper_id], ("citekey", "citekey_frozen"))[paper_id]
-            changes.set(paper_id, current, {"citekey": key, "citekey_frozen": 1})
+            current = self._fields([paper_id], ("citekey",))[paper_id]
+            changes.set(paper_id, current, {"citekey": key})
+            if not self.frozen_citekeys([paper_id]):
+                changes.row("frozen_citekeys", None, {"paper_id": paper_id})
         return current["citekey"] != key
+
+    def frozen_citekeys(self, ids: Iterable[int]) -> set[int]:
+        """Those of ``ids`` whose key has left the app."""
+        frozen: set[int] = set()
+        for chunk in chunks(list(ids)):
+            marks = ",".join("?" * len(chunk))
+            frozen.update(r[0] for r in self.conn.execute(
+                f"SELECT paper_id FROM frozen_citekeys WHERE paper_id IN ({marks})", chunk))
+        return frozen
 
     def freeze_citekeys(self, ids: Iterable[int]) -> None:
         """Mark keys as having left the app (exported, copied): never regenerate them."""
-        ids = list(ids)
         with self.transaction() as conn:
-            for chunk in chunks(ids):
-                marks = ",".join("?" * len(chunk))
-                conn.execute(f"UPDATE papers SET citekey_frozen = 1 WHERE citekey_frozen = 0 "
-                             f"AND id IN ({marks})", chunk)
+            conn.executemany("INSERT OR IGNORE INTO frozen_citekeys VALUES (?)",
+                             [(i,) for i in ids])
 
     def tag(self, ids: Iterable[int], tags: Iterable[str]) -> int:
         """Add tags to papers; returns how many (paper, tag) pairs were new."""

@@ -233,7 +233,7 @@ async def test_open_link_and_copy_key(make_app, review_path, monkeypatch):
     assert opened == ["https://github.com/example/alpha-net"]
     assert copied == [paper.citekey]
     with Review.open(review_path) as r:
-        assert r.conn.execute("SELECT citekey_frozen FROM papers WHERE id = 1").fetchone()[0]
+        assert r.frozen_citekeys([1, 2]) == {1}
 
 
 async def test_hostile_title_is_drawn_literally(make_app):

@@ -59,9 +59,10 @@ def bib_file(review: Review, selection: Selection) -> BibFile:
     with gc_paused():
         # Entries are kept as UTF-8 blobs: read, joined and written as bytes, an export
         # decodes and encodes nothing it has not just rendered.
-        rows = conn.execute(f"SELECT p.id, p.citekey, p.citekey_frozen, b.entry FROM papers p "
-                            f"LEFT JOIN bib_entries b ON b.paper_id = p.id WHERE {where} "
-                            f"ORDER BY p.id", params).fetchall()
+        rows = conn.execute(f"SELECT p.id, p.citekey, f.paper_id IS NOT NULL, b.entry "
+                            f"FROM papers p LEFT JOIN bib_entries b ON b.paper_id = p.id "
+                            f"LEFT JOIN frozen_citekeys f ON f.paper_id = p.id "
+                            f"WHERE {where} ORDER BY p.id", params).fetchall()
         missing = [row[0] for row in rows if row[3] is None]
         made: dict[int, bytes] = {}
         if missing:
