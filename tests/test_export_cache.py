@@ -53,6 +53,13 @@ def test_first_export_keeps_every_entry_and_equals_a_fresh_render(fixed):
     assert kept(fixed) == fixed.count()
 
 
+def test_an_export_of_one_paper_or_none_is_laid_out_as_a_fresh_render(fixed):
+    fixed.star([1])
+    assert export(fixed, Selection(starred=True)) == fresh(fixed, Selection(starred=True))
+    nothing = Selection(tags=("no such tag",))
+    assert export(fixed, nothing) == fresh(fixed, nothing)
+
+
 def test_kept_entries_are_what_the_next_export_reads(fixed):
     # Without this the other tests could pass with a cache that is never read.
     export(fixed)

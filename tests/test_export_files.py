@@ -52,3 +52,19 @@ def test_a_file_that_holds_the_content_already_is_not_rewritten(tmp_path: Path):
     assert write_atomically(out, "same, longer\n") is True
     assert write_atomically(out, "Same, longer\n") is True  # same size, other bytes
     assert out.read_text() == "Same, longer\n"
+
+
+def test_a_file_given_in_pieces_is_written_and_compared_whole(tmp_path: Path):
+    out = tmp_path / "refs.bib"
+    assert write_atomically(out, [b"@misc{a,\n}\n", b"\n", "@misc{ü,\n}\n".encode()]) is True
+    assert out.read_text(encoding="utf-8") == "@misc{a,\n}\n\n@misc{ü,\n}\n"
+    os.utime(out, (1_000_000, 1_000_000))
+    # The same bytes cut elsewhere are the same file.
+    assert write_atomically(out, "@misc{a,\n}\n\n@misc{ü,\n}\n") is False
+    assert write_atomically(out, [b"@misc{a,\n}\n\n@mi", "sc{ü,\n}\n".encode()]) is False
+    assert out.stat().st_mtime == 1_000_000
+    # Same size, one piece differs: rewritten.
+    assert write_atomically(out, [b"@misc{b,\n}\n", b"\n", "@misc{ü,\n}\n".encode()]) is True
+    assert out.read_text(encoding="utf-8") == "@misc{b,\n}\n\n@misc{ü,\n}\n"
+    assert write_atomically(out, []) is True
+    assert out.read_bytes() == b""

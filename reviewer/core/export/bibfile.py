@@ -37,10 +37,14 @@ def renderer() -> str:
 
 @dataclass(slots=True)
 class BibFile:
-    data: bytes  # the .bib file, UTF-8
+    pieces: list[bytes]  # the .bib file, UTF-8, in the pieces it is written in
     ids: list[int]  # the papers in it, in citation key order
     unfrozen: list[int]  # those whose key has not left the app before
     written: bool = False  # False when the file on disk held it already
+
+    @property
+    def data(self) -> bytes:
+        return b"".join(self.pieces)
 
 
 def bib_file(review: Review, selection: Selection) -> BibFile:
@@ -73,9 +77,13 @@ def bib_file(review: Review, selection: Selection) -> BibFile:
             made = {p.id: bibtex.entry(p).encode() for p in papers if p.id in wanted}
             conn.executemany("INSERT OR REPLACE INTO bib_entries VALUES (?, ?)", made.items())
         rows.sort(key=lambda row: row[1].lower())  # bibtex.sort_key, inlined for 5,000 rows
-        data = bibtex.HEADER.encode() + b"\n".join(
-            [made[row[0]] if row[3] is None else row[3] for row in rows])
-    return BibFile(data, [row[0] for row in rows], [row[0] for row in rows if not row[2]])
+        # bibtex.join's layout: the header, then the entries one blank line apart.
+        pieces = [bibtex.HEADER.encode()]
+        for row in rows:
+            pieces += (made[row[0]] if row[3] is None else row[3], b"\n")
+        if rows:
+            pieces.pop()  # no blank line after the last entry
+    return BibFile(pieces, [row[0] for row in rows], [row[0] for row in rows if not row[2]])
 
 
 def write_bibtex(review: Review, selection: Selection, out: str | Path) -> BibFile:
@@ -86,6 +94,6 @@ def write_bibtex(review: Review, selection: Selection, out: str | Path) -> BibFi
     """
     with review.transaction():
         bib = bib_file(review, selection)
-        bib.written = write_atomically(out, bib.data)
+        bib.written = write_atomically(out, bib.pieces)
         review.freeze_citekeys(bib.unfrozen)
     return bib
