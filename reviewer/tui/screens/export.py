@@ -9,13 +9,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Markdown, Select
+from textual.widgets import Input, Label, Markdown, Select
 
 from ...core.errors import ReviewerError
 from ...core.export.markdown import relative_bib, skeleton
 from ...core.export.selection import Selection
 from ...core.model import Decision
 from ...core.store import Review
+from ..widgets.footer import Footer
 
 SELECTIONS = {
     "default": ("included or starred papers", Selection()),

@@ -22,7 +22,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from ...core.model import Decision
 from ...core.search import SearchIndex, body_text
@@ -31,6 +31,7 @@ from ...core.store import Review
 from ..commands import MAIN, bindings
 from ..state import ListView
 from ..widgets.detail import DetailPane
+from ..widgets.footer import Footer
 from ..widgets.paper_list import PaperList
 from ..widgets.status import StatusLine
 from .filters import FilterScreen

@@ -11,13 +11,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...core.errors import ReviewerError
 from ...core.outline import THIN_SECTION, coverage
 from ...core.store import Review
 from ..commands import OUTLINE, bindings
+from ..widgets.footer import Footer
 from .help import HelpScreen
 from .prompts import PromptScreen
 

@@ -1,0 +1,39 @@
+"""Textual's Footer, rebuilt only when the keys it shows change.
+
+Textual's Footer recomposes its keys each time the screen says its bindings may have
+changed (focus moved, the screen stack or the keymap changed, the terminal got focus),
+and a start-up says so three times: three rebuilds of a dozen styled keys, 40 to 75 ms
+each, in the first half second, stalling the first keystrokes and the search index
+loading in slices meanwhile. The keys it would compose are compared first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+
+from textual.widgets import Footer as TextualFooter
+
+
+class Footer(TextualFooter):
+    _shown: Hashable = None
+
+    def _keys(self) -> Hashable:
+        """Everything ``Footer.compose`` builds its keys from."""
+        app = self.app
+        return (
+            self.show_command_palette, app.ENABLE_COMMAND_PALETTE, self.combine_groups,
+            tuple((binding.key, app.get_key_display(binding), binding.description,
+                   binding.action, enabled, tooltip, binding.tooltip,
+                   binding.group and (binding.group.description, binding.group.compact))
+                  for _, binding, enabled, tooltip in self.screen.active_bindings.values()
+                  if binding.show),
+        )
+
+    async def recompose(self) -> None:
+        if not self.is_attached:
+            return
+        keys = self._keys()
+        if keys == self._shown and self.children:
+            return
+        self._shown = keys
+        await super().recompose()

@@ -1,0 +1,50 @@
+"""The footer: rebuilt when the keys it shows change, and only then."""
+
+from __future__ import annotations
+
+from textual.widgets._footer import FooterKey
+
+from reviewer.tui.widgets.footer import Footer
+
+from .conftest import SIZE
+
+
+def footer_keys(app) -> list[FooterKey]:
+    return list(app.screen.query_one(Footer).query(FooterKey))
+
+
+async def test_bindings_refreshed_without_change_keep_the_footer(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        before = footer_keys(app)
+        assert "star" in [key.action for key in before]
+        app.screen.refresh_bindings()
+        app.screen.refresh_bindings()
+        await pilot.pause()
+        after = footer_keys(app)
+        assert after and all(a is b for a, b in zip(before, after, strict=True))
+
+
+async def test_a_remapped_key_shows_at_once(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert [k.key_display for k in footer_keys(app) if k.action == "star"] == ["s"]
+        app.set_keymap({"star": "S"})
+        await pilot.pause()
+        assert [k.key_display for k in footer_keys(app) if k.action == "star"] == ["S"]
+
+
+async def test_other_keys_show_while_searching(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        triage = [key.action for key in footer_keys(app)]
+        await pilot.press("slash")
+        await pilot.pause()
+        searching = [key.action for key in footer_keys(app)]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert searching != triage
+        assert [key.action for key in footer_keys(app)] == triage
