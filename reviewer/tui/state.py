@@ -31,6 +31,7 @@ class ListView:
         self.view: list[Summary] = list(rows)
         self._positions: dict[int, int] | None = None
         self._tally = tally(rows)
+        self._folded: list[str] | None = None  # casefolded titles, by row position
 
     # -- the view ------------------------------------------------------------------------
 
@@ -52,8 +53,7 @@ class ListView:
                 rows = sort_rows(rows, order, relevance)
         else:
             if self.query:  # the full index is still loading: titles only, for now
-                words = self.query.casefold().split()
-                rows = [r for r in self.rows if all(w in r.title.casefold() for w in words)]
+                rows = self._title_matches(self.query.casefold().split())
             else:
                 rows = self.rows
             if order not in ("relevance", "imported"):
@@ -62,6 +62,19 @@ class ListView:
             rows = [r for r in rows if self.filters(r)]
         self.view = rows if rows is not self.rows else list(rows)
         self._positions = None
+
+    def _title_matches(self, words: list[str]) -> list[Summary]:
+        """The rows whose title holds every word, in import order.
+
+        Titles are casefolded once and matched by position in comprehensions: a statement
+        per row and per keystroke was 0.1 s a key at 100,000 papers."""
+        if self._folded is None:
+            self._folded = [r.title.casefold() for r in self.rows]
+        folded = self._folded
+        hits = range(len(folded))
+        for word in words:
+            hits = [i for i in hits if word in folded[i]]
+        return [self.rows[i] for i in hits]
 
     def position_of(self, paper_id: int) -> int | None:
         if self._positions is None:
@@ -94,6 +107,8 @@ class ListView:
                 continue
             self._tally.subtract(tally([old]))
             self._tally.update(tally([fresh]))
+            if fresh.title != old.title:
+                self._folded = None
             old.title, old.year, old.starred = fresh.title, fresh.year, fresh.starred
             old.decision, old.upvotes = fresh.decision, fresh.upvotes
             old.has_note, old.has_code = fresh.has_note, fresh.has_code
@@ -102,6 +117,7 @@ class ListView:
     def reload(self, rows: list[Summary]) -> None:
         self.rows = rows
         self.by_id = {r.id: r for r in rows}
+        self._folded = None
         self.marked &= set(self.by_id)
         self._tally = tally(rows)
         self.recompute()
