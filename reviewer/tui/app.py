@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 import traceback
 from collections.abc import Iterable
 from datetime import datetime
@@ -44,6 +45,13 @@ class ReviewerApp(App[int]):
         self.settings, self.problems = config.load()
         self.review: Review | None = None
         self.said: list[str] = []  # every notification, oldest first (tests read it too)
+
+    last_key_at = 0.0  # time.perf_counter() when the last key came: work in slices yields
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self.last_key_at = time.perf_counter()
+        await super().on_event(event)
 
     # -- start-up ------------------------------------------------------------------------
 
