@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -67,6 +68,20 @@ def test_list_json_has_the_documented_fields(capsys, imported):
     assert [Path(s["file"]).name for s in alpha["sources"]] == ["rich.txt", "plain.txt"]
     assert papers[1]["organization"] == "Fudan University"
     assert papers[1]["year_inferred"] is True and papers[1]["upvotes"] == 12
+
+
+def test_year_less_dates_are_this_years_unless_still_to_come(capsys, tmp_path):
+    page = tmp_path / "page.txt"
+    abstract = "An abstract long enough to be read as one. " * 6
+    page.write_text(f"Jan One\n\n{abstract}\n\n• 3 authors\n·\nJan 1\n\n"
+                    f"Dec Last\n\n{abstract}\n\n• 3 authors\n·\nDec 31\n", encoding="utf-8")
+    assert run(capsys, "import", str(page))[0] == 0
+    today = date.today()
+    december = today.year if (today.month, today.day) == (12, 31) else today.year - 1
+    assert [(p["year"], p["year_inferred"]) for p in listing(capsys)] == [
+        (today.year, True), (december, True)]
+    assert run(capsys, "--review", "given", "import", str(page), "--year", "2019")[0] == 0
+    assert [p["year"] for p in listing(capsys, "--review", "given")] == [2019, 2019]
 
 
 def test_edits_and_filters_round_trip(capsys, imported):

@@ -139,6 +139,24 @@ def _id_of(review, start: str) -> int:
 
 # -- hand-written fixtures ---------------------------------------------------------------
 
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_year_less_date_still_to_come_is_last_years(fast):
+    text = read_dump(HF / "rich.txt").text
+
+    def years(today):
+        result = hf.parse(text, ParseContext("rich.txt", 2026, today=today), fast=fast)
+        return [(p.year, p.year_inferred) for p in result.papers
+                if p.title.startswith(("Alpha", "Beta", "Delta"))]
+
+    # Alpha says "Oct 9, 2024"; Beta "Mar 30", Delta "Jan 31": on March 1st, Beta's date
+    # has not come yet this year.
+    assert years((3, 1)) == [(2024, False), (2025, True), (2026, True)]
+    assert years((3, 30)) == [(2024, False), (2026, True), (2026, True)]
+    assert years((1, 30)) == [(2024, False), (2025, True), (2025, True)]
+    # A year the user gave (no ``today``) holds for every year-less date.
+    assert years(None) == [(2024, False), (2026, True), (2026, True)]
+
+
 def test_rich_fixture_every_meta_form():
     _, result = parse(HF / "rich.txt", year=2024)
     titles = [p.title for p in result.papers]

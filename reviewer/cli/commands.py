@@ -73,7 +73,7 @@ def tui_parser() -> argparse.ArgumentParser:
                         help="open a throwaway review filled from the bundled sample lists")
     parser.add_argument("--format", choices=_formats(), help="format of FILEs (default: detect)")
     parser.add_argument("--year", type=int, help="year for dates given without one "
-                        "(default: this year)")
+                        "(default: this year, or last year for a date still to come)")
     parser.add_argument("--theme", help="theme for this session")
     parser.add_argument("files", nargs="*", metavar="FILE", help="dumps to import first")
     return parser

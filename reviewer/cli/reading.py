@@ -27,7 +27,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--format", choices=list(FORMATS), help="force a format")
     p.add_argument("--year", type=int, help="year for dates printed without one "
-                   "(default: this year)")
+                   "(default: this year, or last year for a date still to come)")
     p.set_defaults(handler=cmd_import)
 
     p = sub.add_parser("list", parents=[common], help="list papers (filters combine)")

@@ -66,7 +66,10 @@ def read_files(files: Sequence[str | Path], fmt: str | None = None, year: int | 
     """Parse every file; raise InputError naming the first bad one before storing anything.
 
     ``stream`` gets the papers in order, batch after batch, as parsers finish them."""
-    year = year or date.today().year
+    today = date.today()
+    # Given a year, the user has said which one year-less dates are in.
+    now = None if year else (today.month, today.day)
+    year = year or today.year
     reports: list[FileReport] = []
     papers: list[Paper] = []
     for number, file in enumerate(files):
@@ -84,7 +87,7 @@ def read_files(files: Sequence[str | Path], fmt: str | None = None, year: int | 
 
         try:
             used, result = parse_text(decoded.text,
-                                      ParseContext(path, year, on_papers if stream else None),
+                                      ParseContext(path, year, on_papers if stream else None, now),
                                       fmt)
         except InputError as exc:  # name the file as the user gave it
             raise InputError(name, exc.reason, exc.line) from None

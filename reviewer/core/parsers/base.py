@@ -16,6 +16,16 @@ class ParseContext:
     # Called now and then with the papers so far (all final), by parsers that can, so
     # that the import dedups them while the rest is parsed.
     on_papers: Callable[[list[Paper]], None] | None = None
+    # (month, day) of today when ``year`` is this year by default, not the user's choice.
+    today: tuple[int, int] | None = None
+
+    def year_of(self, month: int, day: int) -> int:
+        """The year of a date printed without one. Pages print no year for this year's
+        dates, so by default a date still to come is last year's: a page copied in
+        December and imported in January."""
+        if self.today is not None and (month, day) > self.today:
+            return self.year - 1
+        return self.year
 
 
 @dataclass(slots=True, frozen=True)

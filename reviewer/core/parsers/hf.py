@@ -215,7 +215,7 @@ def _date(text: str, ctx: ParseContext) -> tuple[int | None, int, int, bool, int
     upvotes = int(m["up"]) if m["up"] else None
     if m["year"]:
         return int(m["year"]), month, day, False, upvotes
-    return ctx.year, month, day, True, upvotes
+    return ctx.year_of(month, day), month, day, True, upvotes
 
 
 def parse(text: str, ctx: ParseContext, *, fast: bool = True) -> ParseResult:
@@ -405,7 +405,7 @@ def _fast_paper(match: re.Match[str], ctx: ParseContext, line: int) -> Paper | N
         title=title,
         author_count=int(authors) if authors is not None else None,
         organization=organization,
-        year=int(year) if year else ctx.year,
+        year=int(year) if year else ctx.year_of(month, int(day)),
         month=month,
         day=int(day),
         year_inferred=not year,
