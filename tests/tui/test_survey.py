@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textual.widgets import OptionList
+
 from reviewer.core.store import Review
 from reviewer.tui.app import ReviewerApp
 from reviewer.tui.screens.export import ExportScreen
@@ -71,6 +73,21 @@ async def test_outline_shows_coverage(make_app, review_path):
         text = str(app.screen.coverage_text())
         assert "1  Thin" in text and "fewer than 3" in text
         assert "Included but in no section: 1" in text
+
+
+async def test_a_long_title_in_the_outline_wraps_under_itself(make_app, review_path):
+    with Review.open(review_path) as review:
+        review.assign("Vision-language models", [5], create=True)
+    app = make_app()
+    async with app.run_test(size=(70, 24)) as pilot:
+        await pilot.press("S")
+        await pilot.pause()
+        outline = app.screen.query_one(OptionList)
+        lines = [outline.render_line(y).text.rstrip() for y in range(outline.size.height)]
+        first = next(i for i, line in enumerate(lines) if "Epsilon:" in line)
+        indent = lines[first].index("Epsilon:")
+        wrapped = lines[first + 1]
+        assert wrapped.strip() and len(wrapped) - len(wrapped.lstrip()) == indent
 
 
 async def test_export_screen_writes_both_files(make_app, review_path, tmp_path):

@@ -7,6 +7,7 @@ side panel shows coverage at a glance. Every edit is one stored, undoable change
 from __future__ import annotations
 
 from rich.style import Style
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
@@ -71,11 +72,10 @@ class OutlineScreen(Screen[None]):
             options.append(Option(head, id=f"s:{s.id}"))
             for pid in s.paper_ids:
                 paper = papers[pid]
-                line = Text("     ")
-                line.append("★ " if paper.starred else "  ")
-                line.append(paper.title)
-                line.append(f"  {paper.year or ''}", style="dim")
-                options.append(Option(line, id=f"p:{s.id}:{pid}"))
+                title = Text(paper.title)
+                title.append(f"  {paper.year or ''}", style="dim")
+                lead = "     ★ " if paper.starred else "       "
+                options.append(Option(_hanging(lead, title), id=f"p:{s.id}:{pid}"))
         if not options:
             options.append(Option(Text("No sections yet: press c to create one, or put papers "
                                        "in sections with a on the paper list.",
@@ -221,3 +221,12 @@ class OutlineScreen(Screen[None]):
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen("reviewer: the outline", OUTLINE,
                                         self.app.settings.keys))
+
+
+def _hanging(lead: str, text: Text) -> Table:
+    """``lead`` then ``text``, its wrapped lines under its first rather than under lead."""
+    grid = Table.grid()
+    grid.add_column(width=len(lead), no_wrap=True)
+    grid.add_column(ratio=1)
+    grid.add_row(lead, text)
+    return grid
