@@ -48,3 +48,16 @@ async def test_other_keys_show_while_searching(make_app):
         await pilot.pause()
         assert searching != triage
         assert [key.action for key in footer_keys(app)] == triage
+
+
+async def test_on_80_columns_every_key_fits_help_and_quit_included(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        assert "command_palette" in [key.action for key in footer_keys(app)]
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        keys = footer_keys(app)
+        assert {"help", "app.quit", "star", "search"} <= {key.action for key in keys}
+        assert "command_palette" not in [key.action for key in keys]
+        assert all(key.region.width and key.region.right <= 80 for key in keys)
