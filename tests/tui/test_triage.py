@@ -185,6 +185,17 @@ async def test_filters_combine(make_app, review_path):
         assert len(state.view) == 8
 
 
+async def test_the_filter_keys_stay_in_sight_on_an_80x24_terminal(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f")
+        await pilot.pause()
+        hint = app.screen.query_one(".hint")
+        dialog = hint.parent.region
+        assert "escape cancels" in str(hint.render())
+        assert hint.region.height and dialog.contains_region(hint.region)
+
+
 async def test_year_and_code_filters(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

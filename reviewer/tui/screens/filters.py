@@ -25,7 +25,7 @@ class FilterScreen(ModalScreen[F.AllOf | None]):
     FilterScreen Label { width: 18; padding: 1 0 0 0; }
     FilterScreen Select { width: 1fr; }
     FilterScreen Input { width: 1fr; }
-    FilterScreen .hint { color: $foreground-muted; width: 100%; padding: 0; }
+    FilterScreen .hint { color: $foreground-muted; width: 100%; padding: 0; dock: bottom; }
     """
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="filter_cancel"),
