@@ -108,7 +108,8 @@ def test_key_author_part_is_the_folded_lower_case_surname(name):
     assert key == (expected if expected[0].isalpha() else "paper" + expected)
 
 
-def test_keys_frozen_before_schema_v3_stay_frozen_and_their_history_replays(tmp_path):
+def test_keys_frozen_before_schema_v3_stay_frozen_and_their_history_replays(tmp_path,
+                                                                           monkeypatch):
     import json
     import sqlite3
 
@@ -116,16 +117,17 @@ def test_keys_frozen_before_schema_v3_stay_frozen_and_their_history_replays(tmp_
     from reviewer.core.store import Review
 
     path = tmp_path / "v2.sqlite"
-    with Review.open(path) as review:
-        store_papers(review, [Paper("Segment Anything", sources=[Source("/a.txt", 1, "hf")]),
-                              Paper("Attention Is All You Need",
-                                    sources=[Source("/a.txt", 3, "hf")])], ["/a.txt"])
-        second = review.get(2).citekey
-    # Back to what a v2 review held: the flag in papers, and a hand-set key's history
-    # entry written the v2 way.
+    with monkeypatch.context() as v2:
+        v2.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:2])
+        v2.setattr(schema, "VERSION", 2)
+        with Review.open(path) as review:
+            store_papers(review, [Paper("Segment Anything", sources=[Source("/a.txt", 1, "hf")]),
+                                  Paper("Attention Is All You Need",
+                                        sources=[Source("/a.txt", 3, "hf")])], ["/a.txt"])
+            second = review.get(2).citekey
+    # What a v2 review held: the flag in papers, and a hand-set key's history entry
+    # written the v2 way.
     conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("DROP TABLE frozen_citekeys")
-    conn.execute("DELETE FROM schema_version WHERE version = 3")
     conn.execute("UPDATE papers SET citekey_frozen = 1 WHERE id = 1")
     conn.execute("UPDATE papers SET citekey = 'vaswani2017', citekey_frozen = 1 WHERE id = 2")
     ops = [{"k": "set", "id": 2, "f": {"citekey": [second, "vaswani2017"],

@@ -38,16 +38,25 @@ def fresh(review: Review, selection: Selection = Selection(everything=True)) -> 
     return to_bibtex(selection.papers(review))
 
 
-def export(review: Review, selection: Selection = Selection(everything=True)) -> str:
-    with review.transaction():
-        return bibfile.bib_file(review, selection).data.decode()
+def write(review: Review, selection: Selection = Selection(everything=True),
+          name: str = "refs.bib") -> bibfile.BibFile:
+    return bibfile.write_bibtex(review, selection, review.path.parent / name)
+
+
+def export(review: Review, selection: Selection = Selection(everything=True),
+           name: str = "refs.bib") -> str:
+    """What an export to ``name`` writes (the file itself, read back)."""
+    bib = write(review, selection, name)
+    text = (review.path.parent / name).read_text(encoding="utf-8")
+    assert text == bib.data.decode()
+    return text
 
 
 def kept(review: Review) -> int:
     return review.conn.execute("SELECT count(*) FROM bib_entries").fetchone()[0]
 
 
-def test_first_export_keeps_every_entry_and_equals_a_fresh_render(fixed):
+def test_first_export_renders_and_records_every_entry_and_equals_a_fresh_render(fixed):
     assert kept(fixed) == 0
     assert export(fixed) == fresh(fixed)
     assert kept(fixed) == fixed.count()
@@ -60,19 +69,59 @@ def test_an_export_of_one_paper_or_none_is_laid_out_as_a_fresh_render(fixed):
     assert export(fixed, nothing) == fresh(fixed, nothing)
 
 
-def test_kept_entries_are_what_the_next_export_reads(fixed):
-    # Without this the other tests could pass with a cache that is never read.
-    export(fixed)
-    fixed.conn.execute("UPDATE bib_entries SET entry = CAST('@misc{kept,\n}\n' AS BLOB)")
-    assert export(fixed).count("@misc{kept,") == fixed.count()
+def test_the_next_export_renders_nothing_unchanged(fixed, monkeypatch):
+    # Without this the other tests could pass with kept entries that are never read.
+    first = export(fixed)
+    with fixed.transaction():  # starring changes no entry
+        fixed.conn.execute("UPDATE papers SET starred = 1 WHERE id IN (1, 3)")
+    starred = fresh(fixed, Selection(starred=True))
+    monkeypatch.setattr(bibfile.bibtex, "entry", lambda paper: pytest.fail("rendered"))
+    assert export(fixed) == first
+    assert export(fixed, name="other.bib") == first  # from the last file written
+    assert export(fixed, Selection(starred=True)) == starred
 
 
-def test_entries_made_by_other_code_are_dropped(fixed):
+def test_an_entry_edited_by_hand_in_the_file_is_rendered_again(fixed, monkeypatch):
+    first = export(fixed)
+    out = fixed.path.parent / "refs.bib"
+    target = fixed.papers()[0]
+    start = first.index(f"{{{target.citekey},")
+    edited = first[:start] + first[start:].replace("title", "TITLE", 1)
+    out.write_text(edited, encoding="utf-8")
+    rendered = []
+    real = bibfile.bibtex.entry
+    monkeypatch.setattr(bibfile.bibtex, "entry", lambda p: rendered.append(p.id) or real(p))
+    assert export(fixed) == first
+    assert rendered == [target.id]
+
+
+def test_a_lost_or_shortened_file_gives_the_same_export(fixed):
+    first = export(fixed)
+    out = fixed.path.parent / "refs.bib"
+    out.write_bytes(out.read_bytes()[:len(first) // 2])
+    assert export(fixed) == first
+    out.unlink()
+    assert export(fixed, name="elsewhere.bib") == first
+    assert write(fixed, name="elsewhere.bib").rendered == 0
+
+
+def test_entries_made_by_other_code_are_not_reused(fixed):
     export(fixed)
-    fixed.conn.execute("UPDATE bib_entries SET entry = CAST('@misc{stale,\n}\n' AS BLOB)")
     fixed.conn.execute("UPDATE meta SET value = 'an older reviewer' WHERE key = ?",
                        (bibfile.RENDERER_KEY,))
-    assert export(fixed) == fresh(fixed)
+    bib = write(fixed)
+    assert bib.rendered == fixed.count()
+    assert bib.data.decode() == fresh(fixed)
+
+
+def test_only_the_last_export_files_are_remembered(fixed):
+    for n in range(bibfile.FILES_KEPT + 2):
+        export(fixed, Selection(starred=True) if n % 2 else Selection(everything=True),
+               name=f"refs-{n}.bib")
+    paths = {Path(row[0]).name for row in fixed.conn.execute("SELECT path FROM bib_files")}
+    assert paths == {f"refs-{n}.bib" for n in range(2, bibfile.FILES_KEPT + 2)}
+    files = fixed.conn.execute("SELECT count(DISTINCT file_id) FROM bib_entries").fetchone()[0]
+    assert files <= bibfile.FILES_KEPT
 
 
 def test_the_renderer_changes_with_the_exporter_source(monkeypatch, tmp_path):
@@ -202,6 +251,23 @@ def test_a_review_made_before_kept_entries_is_migrated(tmp_path):
         import_files(review, [FIXTURES / "bibtex" / "tricky.bib"], year=2025)
         assert export(review) == fresh(review)
         assert schema.current_version(review.conn) == schema.VERSION >= 2
+
+
+def test_a_review_with_entries_kept_inside_is_migrated(tmp_path, monkeypatch):
+    path = tmp_path / "v3.sqlite"
+    with monkeypatch.context() as before_v4:
+        before_v4.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:3])
+        before_v4.setattr(schema, "VERSION", 3)
+        with Review.open(path) as review:
+            import_files(review, [FIXTURES / "bibtex" / "tricky.bib"], year=2025)
+            with review.transaction() as conn:  # the v3 table held the entries themselves
+                conn.execute("INSERT INTO bib_entries VALUES (1, CAST('@misc{old,}' AS BLOB))")
+            assert schema.current_version(review.conn) == 3
+    with Review.open(path) as review:
+        assert schema.current_version(review.conn) == schema.VERSION == 4
+        assert export(review) == fresh(review)
+        review.tag([1], ["new-tag"])  # the triggers are back, on the new table
+        assert "new-tag" in export(review) and export(review) == fresh(review)
 
 
 # -- the selection's SQL --------------------------------------------------------------

@@ -1,15 +1,19 @@
-"""The .bib file of a selection, from entries kept in the review.
+"""The .bib file of a selection, from the entries of the files exported before.
 
 Rendering an entry is most of an export's work and its paper rarely changes between two
-exports, so each rendered entry is kept in the ``bib_entries`` table; the schema's
-triggers drop it as soon as a column it was made from, or a tag, changes. Kept entries
-are dropped too when the code that renders them may have changed (``renderer``).
+exports, so an export reuses the entries of the last file it wrote, where they still are:
+the ``bib_entries`` table says where each paper's entry sits in which exported file, and
+its CRC-32 whether the file still holds it there (a hand edit, a file moved or rewritten
+by another tool: the entry is rendered again). The schema's triggers drop a paper's rows
+as soon as a column its entry is made from, or a tag, changes; all rows go when the code
+that renders entries may have changed (``renderer``). The entries live in the exported
+files and not in the review: keeping them there cost a first export a third of its time.
 """
 
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ... import __version__
@@ -21,6 +25,9 @@ from .files import write_atomically
 from .selection import Selection
 
 RENDERER_KEY = "bib_entries_renderer"
+# Export files whose entries are remembered: the few a survey writes (all references,
+# one per chapter), not every file a script ever wrote.
+FILES_KEPT = 8
 
 
 def renderer() -> str:
@@ -37,9 +44,13 @@ def renderer() -> str:
 
 @dataclass(slots=True)
 class BibFile:
-    pieces: list[bytes]  # the .bib file, UTF-8, in the pieces it is written in
+    pieces: list[bytes | memoryview]  # the .bib file, UTF-8, in the pieces it is written in
     ids: list[int]  # the papers in it, in citation key order
     unfrozen: list[int]  # those whose key has not left the app before
+    # (paper id, offset, size, CRC-32) of each entry in the file
+    places: list[tuple[int, int, int, int]] = field(default_factory=list)
+    rendered: int = 0  # entries rendered, not found in an earlier export
+    source: int | None = None  # the export file (bib_files.id) the others were found in
     written: bool = False  # False when the file on disk held it already
 
     @property
@@ -47,53 +58,115 @@ class BibFile:
         return b"".join(self.pieces)
 
 
-def bib_file(review: Review, selection: Selection) -> BibFile:
-    """The .bib file of the selected papers. Entries not kept yet are rendered and kept:
-    call it inside ``review.transaction()``, so that no other process changes a paper
-    between its reading and its keeping.
+def bib_file(review: Review, selection: Selection, out: str | Path | None = None) -> BibFile:
+    """The .bib file of the selected papers, reusing the entries of the file last written
+    to ``out`` or else of the last export. Call it inside ``review.transaction()``, so
+    that no other process changes a paper between its reading and the export's record.
     """
     conn = review.conn
-    assert conn.in_transaction, "bib_file keeps entries: run it in a transaction"
+    assert conn.in_transaction, "bib_file reads what write_bibtex records: use a transaction"
     current = renderer()
     kept = conn.execute("SELECT value FROM meta WHERE key = ?", (RENDERER_KEY,)).fetchone()
     if kept is None or kept[0] != current:
         conn.execute("DELETE FROM bib_entries")
+        conn.execute("DELETE FROM bib_files")
         conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (RENDERER_KEY, current))
+    source = _source(review, out)
     where, params = selection.where(review)
     with gc_paused():
-        # Entries are kept as UTF-8 blobs: read, joined and written as bytes, an export
-        # decodes and encodes nothing it has not just rendered.
-        rows = conn.execute(f"SELECT p.id, p.citekey, f.paper_id IS NOT NULL, b.entry "
-                            f"FROM papers p LEFT JOIN bib_entries b ON b.paper_id = p.id "
+        rows = conn.execute(f"SELECT p.id, p.citekey, f.paper_id IS NOT NULL, b.start, "
+                            f"b.size, b.crc FROM papers p "
+                            f"LEFT JOIN bib_entries b ON b.paper_id = p.id AND b.file_id = ? "
                             f"LEFT JOIN frozen_citekeys f ON f.paper_id = p.id "
-                            f"WHERE {where} ORDER BY p.id", params).fetchall()
-        missing = [row[0] for row in rows if row[3] is None]
-        made: dict[int, bytes] = {}
+                            f"WHERE {where} ORDER BY p.id",
+                            [source[0] if source else -1, *params]).fetchall()
+        old = _read(source[1], rows) if source else memoryview(b"")
+        crc32 = zlib.crc32
+        found: dict[int, tuple[memoryview, int]] = {}
+        for pid, _key, _frozen, start, size, crc in rows:
+            if start is not None:
+                piece = old[start:start + size]
+                if len(piece) == size and crc32(piece) == crc:
+                    found[pid] = (piece, crc)
+        missing = [row[0] for row in rows if row[0] not in found]
+        made: dict[int, tuple[bytes, int]] = {}
         if missing:
             # Reading every paper at once beats reading most of them by id.
             papers = (review.papers(sources=False) if len(missing) > len(rows) // 2
                       else review.papers(missing, sources=False))
             wanted = set(missing)
-            made = {p.id: bibtex.entry(p).encode() for p in papers if p.id in wanted}
-            conn.executemany("INSERT OR REPLACE INTO bib_entries VALUES (?, ?)", made.items())
+            for paper in papers:
+                if paper.id in wanted:
+                    text = bibtex.entry(paper).encode()
+                    made[paper.id] = (text, crc32(text))
         rows.sort(key=lambda row: row[1].lower())  # bibtex.sort_key, inlined for 5,000 rows
         # bibtex.join's layout: the header, then the entries one blank line apart.
-        pieces = [bibtex.HEADER.encode()]
+        header = bibtex.HEADER.encode()
+        pieces: list[bytes | memoryview] = [header]
+        places = []
+        offset = len(header)
         for row in rows:
-            pieces += (made[row[0]] if row[3] is None else row[3], b"\n")
+            pid = row[0]
+            piece, crc = found.get(pid) or made[pid]
+            pieces += (piece, b"\n")
+            places.append((pid, offset, len(piece), crc))
+            offset += len(piece) + 1
         if rows:
             pieces.pop()  # no blank line after the last entry
-    return BibFile(pieces, [row[0] for row in rows], [row[0] for row in rows if not row[2]])
+    return BibFile(pieces, [row[0] for row in rows], [row[0] for row in rows if not row[2]],
+                   places, len(made), source[0] if source else None)
+
+
+def _source(review: Review, out: str | Path | None) -> tuple[int, str] | None:
+    """The export file to take entries from: ``out`` when an export wrote it, else the
+    last file written."""
+    conn = review.conn
+    if out is not None:
+        row = conn.execute("SELECT id, path FROM bib_files WHERE path = ?",
+                           (_key(out),)).fetchone()
+        if row:
+            return row
+    return conn.execute("SELECT id, path FROM bib_files ORDER BY used DESC LIMIT 1").fetchone()
+
+
+def _key(out: str | Path) -> str:
+    return str(Path(out).expanduser().resolve())
+
+
+def _read(path: str, rows: list[tuple]) -> memoryview:
+    """The part of ``path`` the rows point into; nothing when it cannot be read."""
+    end = max((row[3] + row[4] for row in rows if row[3] is not None), default=0)
+    try:
+        with open(path, "rb") as fh:
+            return memoryview(fh.read(end))
+    except OSError:  # gone, moved, unreadable: its entries are rendered again
+        return memoryview(b"")
 
 
 def write_bibtex(review: Review, selection: Selection, out: str | Path) -> BibFile:
     """Write the selection's .bib to ``out`` (unless it holds it already).
 
-    One transaction: the written keys are frozen (they have left the app) only once the
-    file is in place, and a failed write keeps nothing.
+    One transaction: the written keys are frozen (they have left the app) and the places
+    of the entries recorded only once the file is in place; a failed write keeps nothing.
     """
-    with review.transaction():
-        bib = bib_file(review, selection)
+    # Unchecked: the frozen keys and entry rows name papers read in this transaction.
+    with review.transaction(checked=False) as conn:
+        bib = bib_file(review, selection, out)
         bib.written = write_atomically(out, bib.pieces)
+        path = _key(out)
+        conn.execute("INSERT INTO bib_files (path, used) VALUES (?, "
+                     "(SELECT coalesce(max(used), 0) + 1 FROM bib_files)) "
+                     "ON CONFLICT (path) DO UPDATE SET used = excluded.used", (path,))
+        file_id = conn.execute("SELECT id FROM bib_files WHERE path = ?", (path,)).fetchone()[0]
+        if bib.written or bib.rendered or bib.source != file_id:
+            # (Else the file is as it was, entries where its rows say.)
+            conn.execute("DELETE FROM bib_entries WHERE file_id = ?", (file_id,))
+            conn.executemany(f"INSERT INTO bib_entries VALUES (?, {file_id}, ?, ?, ?)",
+                             sorted(bib.places))  # in key order: appends to the B-tree
+        stale = [row[0] for row in conn.execute(
+            "SELECT id FROM bib_files ORDER BY used DESC LIMIT -1 OFFSET ?", (FILES_KEPT,))]
+        for old in stale:
+            conn.execute("DELETE FROM bib_entries WHERE file_id = ?", (old,))
+            conn.execute("DELETE FROM bib_files WHERE id = ?", (old,))
         review.freeze_citekeys(bib.unfrozen)
     return bib
