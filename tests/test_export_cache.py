@@ -95,6 +95,23 @@ def test_an_entry_edited_by_hand_in_the_file_is_rendered_again(fixed, monkeypatc
     assert rendered == [target.id]
 
 
+@pytest.mark.parametrize("edit", ["header", "between entries", "appended"])
+def test_a_file_edited_outside_its_entries_is_written_again(fixed, edit):
+    first = export(fixed)
+    out = fixed.path.parent / "refs.bib"
+    if edit == "header":
+        changed = first.replace("Exported", "EXPORTED", 1)
+    elif edit == "between entries":
+        blank = first.index("}\n\n@") + 2
+        changed = first[:blank] + "%" + first[blank + 1:]
+    else:
+        changed = first + "@misc{mine, title = {Mine}}\n"
+    out.write_text(changed, encoding="utf-8")
+    bib = write(fixed)
+    assert bib.rendered == 0 and bib.written
+    assert out.read_text(encoding="utf-8") == first
+
+
 def test_a_lost_or_shortened_file_gives_the_same_export(fixed):
     first = export(fixed)
     out = fixed.path.parent / "refs.bib"

@@ -12,6 +12,7 @@ files and not in the review: keeping them there cost a first export a third of i
 
 from __future__ import annotations
 
+import os
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +52,9 @@ class BibFile:
     places: list[tuple[int, int, int, int]] = field(default_factory=list)
     rendered: int = 0  # entries rendered, not found in an earlier export
     source: int | None = None  # the export file (bib_files.id) the others were found in
+    # The file at ``out`` holds it already: every entry where the file's rows say, the
+    # bytes between them as an export writes them (found without reading it twice).
+    in_place: bool = False
     written: bool = False  # False when the file on disk held it already
 
     @property
@@ -80,41 +84,61 @@ def bib_file(review: Review, selection: Selection, out: str | Path | None = None
                             f"LEFT JOIN frozen_citekeys f ON f.paper_id = p.id "
                             f"WHERE {where} ORDER BY p.id",
                             [source[0] if source else -1, *params]).fetchall()
-        old = _read(source[1], rows) if source else memoryview(b"")
-        crc32 = zlib.crc32
-        found: dict[int, tuple[memoryview, int]] = {}
-        for pid, _key, _frozen, start, size, crc in rows:
-            if start is not None:
-                piece = old[start:start + size]
-                if len(piece) == size and crc32(piece) == crc:
-                    found[pid] = (piece, crc)
-        missing = [row[0] for row in rows if row[0] not in found]
-        made: dict[int, tuple[bytes, int]] = {}
-        if missing:
-            # Reading every paper at once beats reading most of them by id.
-            papers = (review.papers(sources=False) if len(missing) > len(rows) // 2
-                      else review.papers(missing, sources=False))
-            wanted = set(missing)
-            for paper in papers:
-                if paper.id in wanted:
-                    text = bibtex.entry(paper).encode()
-                    made[paper.id] = (text, crc32(text))
+        old, whole = _read(source[1], rows) if source else (memoryview(b""), False)
+        found = _found(old, rows)
+        made = _render(review, [row[0] for row in rows if row[0] not in found], len(rows))
         rows.sort(key=lambda row: row[1].lower())  # bibtex.sort_key, inlined for 5,000 rows
         # bibtex.join's layout: the header, then the entries one blank line apart.
         header = bibtex.HEADER.encode()
         pieces: list[bytes | memoryview] = [header]
         places = []
         offset = len(header)
+        in_place = whole and out is not None and source[1] == _key(out) and not made
         for row in rows:
             pid = row[0]
-            piece, crc = found.get(pid) or made[pid]
+            piece, crc, start = found.get(pid) or made[pid]
             pieces += (piece, b"\n")
             places.append((pid, offset, len(piece), crc))
+            in_place = in_place and start == offset  # a slice of the file, where it was
             offset += len(piece) + 1
         if rows:
             pieces.pop()  # no blank line after the last entry
+            offset -= 1
+        in_place = (in_place and len(old) == offset and old[:len(header)] == header
+                    and all(old[start + size] == 10 for _, start, size, _ in places[:-1]))
     return BibFile(pieces, [row[0] for row in rows], [row[0] for row in rows if not row[2]],
-                   places, len(made), source[0] if source else None)
+                   places, len(made), source[0] if source else None, in_place)
+
+
+# An entry as it goes in the file: its bytes, their CRC-32, and where it was found in the
+# earlier file (-1 for an entry just rendered).
+Entry = tuple[bytes | memoryview, int, int]
+
+
+def _found(old: memoryview, rows: list[tuple]) -> dict[int, Entry]:
+    """The entries the earlier file still holds where the rows say, by paper id."""
+    crc32 = zlib.crc32
+    found: dict[int, Entry] = {}
+    for pid, _citekey, _frozen, start, size, crc in rows:
+        if start is not None:
+            piece = old[start:start + size]
+            if len(piece) == size and crc32(piece) == crc:
+                found[pid] = (piece, crc, start)
+    return found
+
+
+def _render(review: Review, missing: list[int], selected: int) -> dict[int, Entry]:
+    if not missing:
+        return {}
+    # Reading every paper at once beats reading most of them by id.
+    papers = (review.papers(sources=False) if len(missing) > selected // 2
+              else review.papers(missing, sources=False))
+    wanted, made = set(missing), {}
+    for paper in papers:
+        if paper.id in wanted:
+            text = bibtex.entry(paper).encode()
+            made[paper.id] = (text, zlib.crc32(text), -1)
+    return made
 
 
 def _source(review: Review, out: str | Path | None) -> tuple[int, str] | None:
@@ -133,14 +157,16 @@ def _key(out: str | Path) -> str:
     return str(Path(out).expanduser().resolve())
 
 
-def _read(path: str, rows: list[tuple]) -> memoryview:
-    """The part of ``path`` the rows point into; nothing when it cannot be read."""
+def _read(path: str, rows: list[tuple]) -> tuple[memoryview, bool]:
+    """The part of ``path`` the rows point into (nothing when it cannot be read), and
+    whether that is the whole file."""
     end = max((row[3] + row[4] for row in rows if row[3] is not None), default=0)
     try:
         with open(path, "rb") as fh:
-            return memoryview(fh.read(end))
+            size = os.fstat(fh.fileno()).st_size
+            return memoryview(fh.read(end + 1)), size <= end  # (+1: past the last entry)
     except OSError:  # gone, moved, unreadable: its entries are rendered again
-        return memoryview(b"")
+        return memoryview(b""), False
 
 
 def write_bibtex(review: Review, selection: Selection, out: str | Path) -> BibFile:
@@ -152,7 +178,7 @@ def write_bibtex(review: Review, selection: Selection, out: str | Path) -> BibFi
     # Unchecked: the frozen keys and entry rows name papers read in this transaction.
     with review.transaction(checked=False) as conn:
         bib = bib_file(review, selection, out)
-        bib.written = write_atomically(out, bib.pieces)
+        bib.written = not bib.in_place and write_atomically(out, bib.pieces)
         path = _key(out)
         conn.execute("INSERT INTO bib_files (path, used) VALUES (?, "
                      "(SELECT coalesce(max(used), 0) + 1 FROM bib_files)) "
