@@ -61,3 +61,21 @@ async def test_on_80_columns_every_key_fits_help_and_quit_included(make_app):
         assert {"help", "app.quit", "star", "search"} <= {key.action for key in keys}
         assert "command_palette" not in [key.action for key in keys]
         assert all(key.region.width and key.region.right <= 80 for key in keys)
+
+
+async def test_a_dialog_shows_its_own_keys_over_the_lists(make_app):
+    """Behind a dialog the list's footer offered keys that do nothing there."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for key, expected in (("f", {"apply", "cancel", "clear"}), ("question_mark", {"close"}),
+                              ("t", {"cancel"}), ("n", {"close"})):
+            await pilot.press(key)
+            await pilot.pause()
+            footer = app.screen.query_one(Footer)
+            assert footer.region.bottom == SIZE[1], key  # over the list's footer
+            actions = {k.action for k in footer.query(FooterKey)}
+            assert expected <= actions and "star" not in actions, key
+            await pilot.press("escape")
+            await pilot.pause()
+        assert "star" in [k.action for k in footer_keys(app)]

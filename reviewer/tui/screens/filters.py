@@ -10,6 +10,7 @@ from textual.widgets import Input, Label, Select, Switch
 
 from ...core import filters as F
 from ...core.model import Decision
+from ..widgets.footer import Footer
 
 NO_SECTION = "\0no-section"
 
@@ -81,6 +82,7 @@ class FilterScreen(ModalScreen[F.AllOf | None]):
                             id="f-year-to", type="integer")
             yield Label("tab moves · space toggles · enter in a field or ctrl+s applies · "
                         "ctrl+x clears · escape cancels", classes="hint")
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#f-starred", Switch).focus()

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from ..commands import Command
+from ..widgets.footer import Footer
 
 
 def key_text(app, keys: str) -> str:
@@ -61,6 +62,7 @@ class HelpScreen(ModalScreen[None]):
                          "in the config file by its id, e.g. [keys] star = \"S\" "
                          "(reviewer config path)."), id="help-intro")
             yield Static(help_table(self.app, self.commands, self.keymap))
+        yield Footer()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -16,6 +16,7 @@ from textual.worker import get_current_worker
 from ...core.errors import ReviewerError
 from ...core.importer import ImportReport, import_files
 from ...core.store import Review
+from ..widgets.footer import Footer
 
 PHASES = {"parse": "Reading", "dedup": "Merging duplicates", "store": "Storing"}
 
@@ -48,6 +49,7 @@ class ImportScreen(ModalScreen[ImportReport | str | None]):
             yield Label(f"Importing {len(self.files)} file(s)…", id="import-label")
             yield ProgressBar(total=None, id="import-progress")
             yield Label("escape cancels: the review stays as it was", classes="hint")
+        yield Footer()
 
     def on_mount(self) -> None:
         self.run_import()

@@ -12,6 +12,7 @@ from textual.timer import Timer
 from textual.widgets import Label, TextArea
 
 from ...core.store import Review
+from ..widgets.footer import Footer
 
 AUTOSAVE_AFTER = 1.0  # seconds without a keystroke
 
@@ -43,6 +44,7 @@ class NoteEditor(ModalScreen[str | None]):
             yield Label(Text(f"Note on: {self.paper_title}", style="bold"), markup=False)
             yield TextArea(self.note, id="note-text", soft_wrap=True, tab_behavior="indent")
             yield Label("Markdown. Saved as you type; escape closes.", classes="hint")
+        yield Footer()
 
     def on_mount(self) -> None:
         area = self.query_one(TextArea)

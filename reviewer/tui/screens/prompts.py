@@ -13,6 +13,8 @@ from textual.suggester import Suggester
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from ..widgets.footer import Footer
+
 
 class SuggestLastItem(Suggester):
     """Completes the last comma-separated item from known values (tags, sections)."""
@@ -93,6 +95,7 @@ class PromptScreen(ModalScreen[str | None]):
                                  if self.choices or self.suggester
                                  else "enter confirms · escape cancels")
             yield Label(hint, classes="hint")
+        yield Footer()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -125,6 +128,7 @@ class ChoiceScreen(ModalScreen[str | None]):
         with Vertical():
             yield Label(self.question)
             yield OptionList(*[Option(label, id=key) for key, label in self.options])
+        yield Footer()
 
     def on_mount(self) -> None:
         option_list = self.query_one(OptionList)
