@@ -86,7 +86,7 @@ class PromptScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.question)
+            yield Label(self.question, markup=False)  # it may hold titles, tags
             suggester = self.suggester or (
                 SuggestLastItem(self.choices, self.separator) if self.choices else None)
             yield Input(self.value, placeholder=self.placeholder, suggester=suggester,
@@ -114,6 +114,7 @@ class ChoiceScreen(ModalScreen[str | None]):
         width: 60; height: auto; max-height: 80%; padding: 1 2; background: $panel;
         border: round $primary;
     }
+    ChoiceScreen Label { width: 100%; margin-bottom: 1; }
     ChoiceScreen OptionList { height: auto; max-height: 20; }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="choice_cancel")]
@@ -126,7 +127,7 @@ class ChoiceScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.question)
+            yield Label(self.question, markup=False)  # it may hold titles, tags
             yield OptionList(*[Option(label, id=key) for key, label in self.options])
         yield Footer()
 
