@@ -108,23 +108,18 @@ def test_key_author_part_is_the_folded_lower_case_surname(name):
     assert key == (expected if expected[0].isalpha() else "paper" + expected)
 
 
-def test_keys_frozen_before_schema_v3_stay_frozen_and_their_history_replays(tmp_path,
-                                                                           monkeypatch):
+def test_keys_frozen_before_schema_v3_stay_frozen_and_their_history_replays(tmp_path):
     import json
     import sqlite3
 
     from reviewer.core import schema
     from reviewer.core.store import Review
 
+    from .old_schema import old_review
+
     path = tmp_path / "v2.sqlite"
-    with monkeypatch.context() as v2:
-        v2.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:2])
-        v2.setattr(schema, "VERSION", 2)
-        with Review.open(path) as review:
-            store_papers(review, [Paper("Segment Anything", sources=[Source("/a.txt", 1, "hf")]),
-                                  Paper("Attention Is All You Need",
-                                        sources=[Source("/a.txt", 3, "hf")])], ["/a.txt"])
-            second = review.get(2).citekey
+    old_review(path, 2, ["Segment Anything", "Attention Is All You Need"])
+    second = "Key2"
     # What a v2 review held: the flag in papers, and a hand-set key's history entry
     # written the v2 way.
     conn = sqlite3.connect(path, isolation_level=None)
@@ -142,7 +137,7 @@ def test_keys_frozen_before_schema_v3_stay_frozen_and_their_history_replays(tmp_
         store_papers(review, [Paper("Segment Anything", authors=["Alexander Kirillov"],
                                     year=2023, sources=[Source("/b.bib", 1, "bibtex")])],
                      ["/b.bib"])
-        assert review.get(1).citekey == "SegmentAnything"  # frozen: not regenerated
+        assert review.get(1).citekey == "Key1"  # frozen: not regenerated
         review.undo()  # the import
         review.undo()  # the v2 hand-set key
         assert review.get(2).citekey == second

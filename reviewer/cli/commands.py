@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "note": "editing",
     "decide": "editing",
     "citekey": "editing",
+    "merge": "editing",
     "undo": "editing",
     "redo": "editing",
     "section": "sections",

@@ -45,6 +45,16 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("key", nargs="?", metavar="KEY")
     p.set_defaults(handler=cmd_citekey)
 
+    p = sub.add_parser("merge", parents=[common], help="merge duplicates into one paper",
+                       description="Merge the OTHER papers into KEEP, for duplicates the "
+                       "import could not tell. KEEP keeps its title, key and decision (or "
+                       "takes theirs if it has none) and gains their richest metadata, "
+                       "their sources, tags, sections, notes and star; importing their "
+                       "records again adds nothing. `reviewer undo` takes it back.")
+    p.add_argument("keep", metavar="KEEP")
+    p.add_argument("others", nargs="+", metavar="OTHER")
+    p.set_defaults(handler=cmd_merge)
+
     for name in ("undo", "redo"):
         p = sub.add_parser(name, parents=[common], help=f"{name} the last change "
                            "(also one made in an earlier session)")
@@ -104,6 +114,23 @@ def cmd_citekey(ns: Namespace) -> int:
         else:
             review.set_citekey(pid, ns.key)
             say(f"citation key of #{pid} is now {ns.key.strip()}")
+    return 0
+
+
+def cmd_merge(ns: Namespace) -> int:
+    from ..core.manual_merge import merge_papers
+
+    with open_review(ns) as review:
+        keep = review.resolve(ns.keep)
+        report = merge_papers(review, keep, resolve_ids(review, ns.others))
+        kept = report.kept
+        say(f"merged {', '.join(f'#{p.id}' for p in report.merged)} into #{kept.id} "
+            f"{kept.citekey}: {plural(len(kept.sources), 'source')}"
+            + (f", tags {', '.join(kept.tags)}" if kept.tags else "")
+            + (f"; richer {', '.join(report.improved)}" if report.improved else ""))
+        for key in report.exported_keys:
+            say(f"note: {key} was exported before; documents citing it should cite "
+                f"{kept.citekey} now")
     return 0
 
 

@@ -197,13 +197,30 @@ _INSERT = (f"INSERT INTO papers ({', '.join(_INSERT_COLUMNS)}) "
            f"VALUES ({', '.join('?' * len(_INSERT_COLUMNS))})")
 
 
+_FINGERPRINT_COLUMNS = "id, title_norm, arxiv_id, doi, surnames, year, year_inferred"
+
+
 def load_index(conn: sqlite3.Connection) -> DuplicateIndex:
     index = DuplicateIndex()
+    live = set()
     for pid, title_norm, arxiv_id, doi, names, year, inferred in conn.execute(
-            "SELECT id, title_norm, arxiv_id, doi, surnames, year, year_inferred "
-            "FROM papers WHERE removed = 0 ORDER BY id"):
+            f"SELECT {_FINGERPRINT_COLUMNS} FROM papers WHERE removed = 0 ORDER BY id"):
+        live.add(pid)
         index.add(Fingerprint(pid, title_norm, arxiv_id.lower(), doi.lower(),
                               frozenset(names.split()), None if inferred else year))
+    # A paper merged by hand into another still matches its own records, on behalf of
+    # the paper it went into: importing its dump again adds nothing.
+    merged = conn.execute(f"SELECT {_FINGERPRINT_COLUMNS}, merged_into FROM papers "
+                          "WHERE merged_into IS NOT NULL ORDER BY id").fetchall()
+    into = {row[0]: row[-1] for row in merged}
+    for pid, title_norm, arxiv_id, doi, names, year, inferred, target in merged:
+        seen = {pid}
+        while target in into and target not in seen:  # merged on, later
+            seen.add(target)
+            target = into[target]
+        if target in live:
+            index.add(Fingerprint(target, title_norm, arxiv_id.lower(), doi.lower(),
+                                  frozenset(names.split()), None if inferred else year))
     return index
 
 

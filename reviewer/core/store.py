@@ -257,6 +257,12 @@ class Review:
             row = self.conn.execute("SELECT id FROM papers WHERE citekey = ? AND removed = 0",
                                     (text,)).fetchone()
         if row is None:
+            gone = self.conn.execute(
+                f"SELECT merged_into FROM papers WHERE {'id' if text.isdigit() else 'citekey'}"
+                " = ? AND merged_into IS NOT NULL", (int(text) if text.isdigit() else text,)
+            ).fetchone()
+            if gone is not None:
+                raise NotFound(f"paper {ref!r} was merged into paper {gone[0]}")
             raise NotFound(f"no paper {ref!r} in review {self.name!r}")
         return row[0]
 
@@ -681,6 +687,8 @@ def touched_papers(ops: list[dict]) -> set[int] | None:
     ids: set[int] = set()
     for op in ops:
         if op["k"] == "set":
+            if "removed" in op["f"]:
+                return None  # a paper merged by hand leaves the list, or comes back
             ids.add(op["id"])
         elif op["k"] == "row":
             row = op["a"] or op["b"]

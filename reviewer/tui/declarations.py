@@ -62,6 +62,10 @@ MAIN: tuple[Command, ...] = (
             "Triage", footer=False),
     Command("note_external", "N", "note_external", "Note in $EDITOR",
             "Edit the paper's note in your $EDITOR.", "Triage", footer=False),
+    Command("merge", "M", "merge", "Merge",
+            "Merge the marked papers into this one: duplicates the import could not tell "
+            "(it keeps their sources, tags, sections, notes; u undoes).", "Triage",
+            footer=False),
     # Finding
     Command("search", "slash", "search", "Search",
             "Fuzzy search in titles, abstracts, tags and notes, live as you type.", "Find"),

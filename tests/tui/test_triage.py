@@ -292,3 +292,55 @@ async def test_help_screen_lists_every_binding_with_its_remapped_key(make_app, i
         assert star.split()[0] == "w"
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)
+
+
+async def test_merging_marked_duplicates_into_the_paper_under_the_cursor(make_app, review_path):
+    from textual.widgets import Label
+
+    from reviewer.tui.screens.prompts import ChoiceScreen
+
+    with Review.open(review_path) as review:
+        with review.transaction() as conn:  # markup in the title the question quotes
+            conn.execute("UPDATE papers SET title = '[b]Bold[/b] claims [' WHERE id = 1")
+        review.tag([2], ["dup"])
+        review.tag([3], ["also"])
+        total = review.count()
+        title = review.get(1).title
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("M")  # nothing marked: it says how, and merges nothing
+        assert not isinstance(app.screen, ChoiceScreen)
+        await pilot.press("j", "space", "space", "k", "k", "k")  # marks #2 and #3, back on #1
+        assert cursor_id(app) == 1
+        await pilot.press("M")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceScreen)
+        question = str(app.screen.query(Label).first().render())
+        assert question.startswith(f"Merge 2 marked papers into \u201c{title}\u201d? ")
+        await pilot.press("escape")  # cancelled
+        assert len(stored(review_path)) == total
+        await pilot.press("M")
+        await pilot.pause()
+        await pilot.press("enter")  # the first choice: merge
+        await pilot.pause()
+        papers = stored(review_path)
+        assert len(papers) == total - 2 and 2 not in papers and 3 not in papers
+        assert sorted(papers[1].tags) == ["also", "dup"]
+        screen = main_screen(app)
+        assert len(screen.state.rows) == total - 2 and screen.state.marked == set()
+        await pilot.press("u")
+        await pilot.pause()
+        assert len(stored(review_path)) == total and len(screen.state.rows) == total
+
+
+async def test_a_prompt_quotes_tags_and_titles_literally(make_app, review_path):
+    from textual.widgets import Label
+
+    with Review.open(review_path) as review:
+        review.tag([1], ["[b]bold[/b]", "[red"])
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("T")
+        await pilot.pause()
+        question = str(app.screen.query(Label).first().render())
+        assert question.endswith(": [b]bold[/b], [red")

@@ -24,6 +24,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input
 
+from ...core.manual_merge import merge_papers
 from ...core.model import Decision
 from ...core.search import SearchIndex, body_text
 from ...core.sorting import SORTS
@@ -474,6 +475,36 @@ class MainScreen(Screen):
         self.notify(message, severity=severity, timeout=seconds)
         if severity == "information":
             self.changed(None)
+
+    def action_merge(self) -> None:
+        keep = self.papers.current_id
+        others = [i for i in self.targets() if i != keep] if self.state.marked else []
+        if keep is None:
+            return
+        if not others:
+            self.say("Mark the duplicates with space, then press M on the paper to keep")
+            return
+        title = self.state.by_id[keep].title
+        merged = (f"\u201c{self.state.by_id[others[0]].title}\u201d" if len(others) == 1
+                  else f"{len(others)} marked papers")
+
+        def done(choice: str | None) -> None:
+            if choice != "merge":
+                return
+            report = merge_papers(self.review, keep, others)
+            self.state.marked.clear()
+            self.changed(None)
+            message = f"Merged {len(others)} {'paper' if len(others) == 1 else 'papers'} " \
+                      "into this one (u undoes)"
+            if report.exported_keys:
+                message += (f"; exported as {', '.join(report.exported_keys)}: cite "
+                            f"{report.kept.citekey} now")
+            self.say(message)
+
+        self.app.push_screen(ChoiceScreen(
+            f"Merge {merged} into \u201c{title}\u201d? It keeps this one's title and key, "
+            "and takes the others' metadata, sources, tags, sections and notes.",
+            [("merge", "Merge"), ("cancel", "Cancel")]), done)
 
     def action_undo(self) -> None:
         self._step(self.review.undo(), "Undid", "Nothing to undo")
