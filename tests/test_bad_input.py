@@ -230,3 +230,38 @@ def test_generated_bytes_import_or_are_refused_in_one_line(data):
 @given(st.text(max_size=400), st.sampled_from(["hf", "arxiv", "bibtex", "markdown", "lines"]))
 def test_every_forced_format_survives_generated_text(text, fmt):
     _import_once(text.encode("utf-8", "surrogatepass"), fmt)
+
+
+def test_file_names_that_are_not_utf8_import_and_export(tmp_path):
+    """Linux names files with bytes: such a name reaches Python as surrogates, which
+    SQLite and a UTF-8 stdout refuse. Real processes, so that stdout is a real pipe."""
+    import os
+    import subprocess
+    import sys
+
+    folder = os.fsencode(tmp_path)
+    dump = os.path.join(folder, b"odd\xffname.txt")
+    with open(dump, "wb") as fh:
+        fh.write(b"Attention Is All You Need\nDeep Residual Learning for Image Recognition\n")
+    review = str(tmp_path / "r.sqlite")
+
+    def run(*args: bytes | str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "reviewer", "--review", review, *args],
+                              capture_output=True, cwd=tmp_path)
+
+    for _ in range(2):  # the second import finds both papers there already
+        done = run("import", dump)
+        assert done.returncode == 0, done.stderr
+        assert b"odd\\udcffname.txt: 2 papers" in done.stdout
+    assert b"0 new, 2 already present" in done.stdout
+    sources = [s["file"] for p in papers(Path(review)) for s in p["sources"]]
+    assert sources == [os.path.join(str(tmp_path), "odd\ufffdname.txt")] * 2
+
+    bib = os.path.join(folder, b"refs\xff.bib")
+    assert run("export", "bibtex", "--all", bib).returncode == 0
+    again = run("export", "bibtex", "--all", bib)  # found again by its name, bytes and all
+    assert again.returncode == 0 and b"left untouched" in again.stdout
+    refused = run("export", "markdown", os.path.join(folder, b"survey\xff.md"))
+    assert refused.returncode == 2
+    assert refused.stderr.count(b"\n") == 1 and b"not UTF-8" in refused.stderr
+    assert not os.path.exists(os.path.join(folder, b"survey\xff.md"))

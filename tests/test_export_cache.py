@@ -135,7 +135,8 @@ def test_only_the_last_export_files_are_remembered(fixed):
     for n in range(bibfile.FILES_KEPT + 2):
         export(fixed, Selection(starred=True) if n % 2 else Selection(everything=True),
                name=f"refs-{n}.bib")
-    paths = {Path(row[0]).name for row in fixed.conn.execute("SELECT path FROM bib_files")}
+    paths = {Path(os.fsdecode(row[0])).name
+             for row in fixed.conn.execute("SELECT path FROM bib_files")}
     assert paths == {f"refs-{n}.bib" for n in range(2, bibfile.FILES_KEPT + 2)}
     files = fixed.conn.execute("SELECT count(DISTINCT file_id) FROM bib_entries").fetchone()[0]
     assert files <= bibfile.FILES_KEPT

@@ -21,6 +21,11 @@ _VALUE_OPTIONS = {"--review", "-r", "--format", "--year", "--theme"}
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    # A file name that is not UTF-8 reaches Python as surrogates; printing one must not
+    # fail halfway through a command's output.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     try:
         return _run(args)
     except ReviewerError as exc:

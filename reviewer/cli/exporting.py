@@ -87,6 +87,11 @@ def cmd_markdown(ns: Namespace) -> int:
     bib = ns.bib or str(Path(ns.out).with_suffix(".bib"))
     if Path(bib).resolve() == Path(ns.out).resolve():
         raise UsageError("the skeleton and its .bib need different file names")
+    try:
+        relative_bib(ns.out, bib).encode("utf-8")
+    except UnicodeEncodeError:  # the name's odd bytes reach Python as surrogates
+        raise UsageError(f"{bib}: the skeleton names its .bib in UTF-8 front matter, and "
+                         "this file name is not UTF-8; choose another") from None
     with open_review(ns) as review:
         selection = _selection(ns)
         _check_writable(ns.out)

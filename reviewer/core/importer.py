@@ -8,6 +8,7 @@ the parent uses its decisions only if the review has not changed in the meantime
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -59,6 +60,13 @@ class ImportReport:
         return f"{self.new} new, {self.merged} already present (merged)"
 
 
+def recorded_path(path: Path) -> str:
+    """The path as the review records it: text, even for a file name that is not UTF-8
+    (its odd bytes become U+FFFD; SQLite would refuse the surrogates Python reads them
+    as)."""
+    return os.fsencode(path).decode("utf-8", "replace")
+
+
 def read_files(files: Sequence[str | Path], fmt: str | None = None, year: int | None = None,
                progress: Progress | None = None,
                stream: Callable[[list[Paper]], None] | None = None
@@ -77,7 +85,7 @@ def read_files(files: Sequence[str | Path], fmt: str | None = None, year: int | 
             progress("parse", number, len(files))
         name = str(file)
         decoded = read_dump(file)
-        path = str(Path(file).resolve())
+        path = recorded_path(Path(file).resolve())
         sent = 0
 
         def on_papers(so_far: list[Paper]) -> None:

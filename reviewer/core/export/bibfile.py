@@ -141,7 +141,7 @@ def _render(review: Review, missing: list[int], selected: int) -> dict[int, Entr
     return made
 
 
-def _source(review: Review, out: str | Path | None) -> tuple[int, str] | None:
+def _source(review: Review, out: str | Path | None) -> tuple[int, bytes] | None:
     """The export file to take entries from: ``out`` when an export wrote it, else the
     last file written."""
     conn = review.conn
@@ -153,11 +153,12 @@ def _source(review: Review, out: str | Path | None) -> tuple[int, str] | None:
     return conn.execute("SELECT id, path FROM bib_files ORDER BY used DESC LIMIT 1").fetchone()
 
 
-def _key(out: str | Path) -> str:
-    return str(Path(out).expanduser().resolve())
+def _key(out: str | Path) -> bytes:
+    # Bytes, as the OS names the file: a name that is not UTF-8 still opens again.
+    return os.fsencode(Path(out).expanduser().resolve())
 
 
-def _read(path: str, rows: list[tuple]) -> tuple[memoryview, bool]:
+def _read(path: bytes, rows: list[tuple]) -> tuple[memoryview, bool]:
     """The part of ``path`` the rows point into (nothing when it cannot be read), and
     whether that is the whole file."""
     end = max((row[3] + row[4] for row in rows if row[3] is not None), default=0)
