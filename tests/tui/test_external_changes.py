@@ -8,12 +8,14 @@ from reviewer.core.export.bibfile import write_bibtex
 from reviewer.core.export.selection import Selection
 from reviewer.core.importer import import_files
 from reviewer.core.store import Review
-from reviewer.tui.screens.main import EXTERNAL_POLL, MainScreen
+from reviewer.tui.screens.main import MainScreen
+from reviewer.tui.screens.outline import OutlineScreen
+from reviewer.tui.watch import POLL
 
 from .conftest import SIZE
 
 
-async def until(condition, pilot, seconds: float = 10 * EXTERNAL_POLL) -> bool:
+async def until(condition, pilot, seconds: float = 10 * POLL) -> bool:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + seconds
     while not condition() and loop.time() < deadline:
@@ -58,3 +60,25 @@ async def test_an_export_elsewhere_reloads_nothing(make_app, review_path, tmp_pa
         screen.check_external()
         await pilot.pause()
         assert screen.state.rows is not rows and screen.state.by_id[3].starred
+
+
+async def test_the_outline_follows_sections_edited_elsewhere(make_app, review_path):
+    from textual.widgets import OptionList
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("S")
+        await pilot.pause()
+        outline = app.screen
+        assert isinstance(outline, OutlineScreen)
+
+        def shown() -> list[str]:
+            options = outline.query_one(OptionList)
+            return [str(options.get_option_at_index(i).prompt)
+                    for i in range(options.option_count)]
+
+        with Review.open(review_path) as other:  # `reviewer section add Methods` ...
+            other.add_section("Methods")
+            other.assign("Methods", [1])
+        assert await until(lambda: any("Methods" in line and "1 paper" in line
+                                       for line in shown()), pilot)

@@ -29,6 +29,8 @@ from ...core.model import Decision
 from ...core.search import SearchIndex, body_text
 from ...core.sorting import SORTS
 from ...core.store import Review
+from .. import watch
+from ..watch import ReviewWatch
 from ..commands import MAIN, bindings
 from ..state import ListView
 from ..widgets.detail import DetailPane
@@ -54,13 +56,6 @@ INDEX_ROWS = 100
 # fifth; a held key stops it until let go, a search typed meanwhile included: its results
 # come from the titles until the index is ready, and the letters are what the user sees.
 KEY_WAY = 0.03
-# Seconds between two looks for changes another process made (a script running
-# `reviewer tag`, an import in another terminal, a second window): the list then reloads.
-EXTERNAL_POLL = 1.0
-# What every change made through the app or the CLI leaves behind: a history entry, or an
-# undo or redo of one. Freezing keys at an export leaves none, and shows nothing new.
-_HISTORY_PROBE = ("SELECT (SELECT max(id) FROM history), "
-                  "(SELECT count(*) FROM history WHERE undone = 1)")
 
 
 class SearchBar(Input):
@@ -88,8 +83,7 @@ class MainScreen(Screen):
         self.state = ListView(review.summaries())
         self._detail_timer: Timer | None = None
         self._building: SearchIndex | None = None  # the search index while it loads
-        self._seen: tuple = ()  # the review's history as this screen last showed it
-        self._seen_version = -1  # SQLite's data_version then: commits by others change it
+        self.watch = ReviewWatch(review.conn)
 
     # -- layout ------------------------------------------------------------------------
 
@@ -109,8 +103,7 @@ class MainScreen(Screen):
         self.papers.focus()
         self.update_status()
         self.show_detail_now()
-        self._note_seen()
-        self.set_interval(EXTERNAL_POLL, self.check_external)
+        self.set_interval(watch.POLL, self.check_external)
         self.call_after_refresh(self._after_first_paint)
 
     def _after_first_paint(self) -> None:
@@ -194,26 +187,13 @@ class MainScreen(Screen):
         self.update_status()
         self.show_detail_soon()
 
-    def _note_seen(self) -> tuple[int, tuple]:
-        conn = self.review.conn
-        seen = (conn.execute("PRAGMA data_version").fetchone()[0],
-                conn.execute(_HISTORY_PROBE).fetchone())
-        self._seen_version, self._seen = seen
-        return seen
-
     def check_external(self) -> None:
-        """Reload the list when another process changed the review. PRAGMA data_version
-        costs no read and moves only for other connections' commits; the history then
-        tells a change the list shows from an export's frozen keys."""
-        if self.review.conn.execute("PRAGMA data_version").fetchone()[0] == self._seen_version:
-            return
-        seen = self._seen
-        if self._note_seen()[1] != seen:
+        if self.watch.changed_elsewhere():
             self.changed(None)
 
     def changed(self, ids: list[int] | set[int] | None, text_changed: bool = False) -> None:
         """Refresh after an edit of ``ids`` (None: anything may have changed)."""
-        self._note_seen()  # before reading: a commit from elsewhere meanwhile shows next
+        self.watch.seen()  # before reading: a commit from elsewhere meanwhile shows next
         if ids is None:
             keep = self.papers.current_id
             self.state.reload(self.review.summaries())

@@ -19,6 +19,7 @@ from ...core.errors import ReviewerError
 from ...core.outline import THIN_SECTION, coverage
 from ...core.store import Review
 from ..commands import OUTLINE, bindings
+from ..watch import POLL, ReviewWatch
 from ..widgets.footer import Footer
 from .help import HelpScreen
 from .prompts import PromptScreen
@@ -40,6 +41,7 @@ class OutlineScreen(Screen[None]):
         super().__init__()
         self.review = review
         self.titles: dict[int, str] = {}
+        self.watch = ReviewWatch(review.conn)
 
     def compose(self) -> ComposeResult:
         yield Static("Outline of the survey", id="outline-title")
@@ -52,12 +54,18 @@ class OutlineScreen(Screen[None]):
     def on_mount(self) -> None:
         self.rebuild()
         self.query_one(OptionList).focus()
+        self.set_interval(POLL, self.check_external)
+
+    def check_external(self) -> None:
+        if self.watch.changed_elsewhere():
+            self.rebuild()
 
     # -- drawing -------------------------------------------------------------------------
 
     def rebuild(self, keep: str | None = None) -> None:
         outline = self.query_one(OptionList)
         keep = keep or self.current_id()
+        self.watch.seen()
         sections = self.review.sections()
         ids = {pid for s in sections for pid in s.paper_ids}
         papers = {p.id: p for p in self.review.papers(sorted(ids))} if ids else {}
