@@ -30,6 +30,7 @@ FALLBACK_THEME = config.DEFAULT_THEME
 
 class ReviewerApp(App[int]):
     TITLE = "reviewer"
+    CSS_PATH = "reviewer.tcss"  # the screens' layout; the widgets carry their own
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(self, review_path: Path, files: Iterable[str] = (), fmt: str | None = None,

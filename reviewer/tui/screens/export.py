@@ -31,13 +31,6 @@ class ExportScreen(Screen[None]):
         Binding("ctrl+s", "export", "Export", id="export_write"),
         Binding("escape", "close", "Back", id="export_close"),
     ]
-    DEFAULT_CSS = """
-    ExportScreen #export-panes { height: 1fr; }
-    ExportScreen #export-form { width: 46; padding: 1 2; background: $panel; }
-    ExportScreen #export-form Label { margin-top: 1; }
-    ExportScreen #preview { width: 1fr; padding: 0 1; }
-    ExportScreen .hint { color: $foreground-muted; width: 100%; }
-    """
 
     def __init__(self, review: Review) -> None:
         super().__init__()

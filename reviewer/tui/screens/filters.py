@@ -16,18 +16,6 @@ NO_SECTION = "\0no-section"
 
 
 class FilterScreen(ModalScreen[F.AllOf | None]):
-    DEFAULT_CSS = """
-    FilterScreen { align: center middle; }
-    FilterScreen > Vertical {
-        width: 72; height: auto; max-height: 95%; padding: 0 2; background: $panel;
-        border: round $primary; overflow-y: auto;
-    }
-    FilterScreen Horizontal { height: auto; }
-    FilterScreen Label { width: 18; padding: 1 0 0 0; }
-    FilterScreen Select { width: 1fr; }
-    FilterScreen Input { width: 1fr; }
-    FilterScreen .hint { color: $foreground-muted; width: 100%; padding: 0; dock: bottom; }
-    """
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="filter_cancel"),
         Binding("ctrl+s,f10", "apply", "Apply", id="filter_apply"),

@@ -39,14 +39,6 @@ def help_table(app, commands: tuple[Command, ...], keymap: dict[str, str]) -> Ta
 
 
 class HelpScreen(ModalScreen[None]):
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll {
-        width: 100; max-width: 95%; height: 85%; padding: 1 2; background: $panel;
-        border: round $primary;
-    }
-    HelpScreen #help-intro { color: $foreground-muted; margin-bottom: 1; }
-    """
     BINDINGS = [Binding("escape,question_mark,q", "close", "Close", id="help_close")]
 
     def __init__(self, title: str, commands: tuple[Command, ...], keymap: dict[str, str]):

@@ -28,13 +28,6 @@ class Cancelled(Exception):
 class ImportScreen(ModalScreen[ImportReport | str | None]):
     """Dismisses with the report, an error message, or None when cancelled."""
 
-    DEFAULT_CSS = """
-    ImportScreen { align: center middle; }
-    ImportScreen > Vertical {
-        width: 70; height: auto; padding: 1 2; background: $panel; border: round $primary;
-    }
-    ImportScreen ProgressBar { margin-top: 1; }
-    """
     BINDINGS = [Binding("escape", "cancel", "Cancel import", id="import_cancel")]
 
     def __init__(self, review_path, files: list[str], fmt: str | None, year: int | None):

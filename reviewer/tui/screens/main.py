@@ -68,13 +68,6 @@ class SearchBar(Input):
 
 class MainScreen(Screen):
     BINDINGS = bindings(MAIN)
-    DEFAULT_CSS = """
-    MainScreen #panes { height: 1fr; }
-    MainScreen PaperList { width: 3fr; border-right: vkey $panel; }
-    MainScreen DetailPane { width: 2fr; }
-    MainScreen SearchBar { dock: bottom; display: none; height: 3; border: round $accent; }
-    MainScreen SearchBar.-active { display: block; }
-    """
 
     def __init__(self, review: Review, advance: bool = True) -> None:
         super().__init__()

@@ -18,14 +18,6 @@ AUTOSAVE_AFTER = 1.0  # seconds without a keystroke
 
 
 class NoteEditor(ModalScreen[str | None]):
-    DEFAULT_CSS = """
-    NoteEditor { align: center middle; }
-    NoteEditor > Vertical {
-        width: 90%; height: 80%; padding: 0 1; background: $panel; border: round $primary;
-    }
-    NoteEditor TextArea { height: 1fr; }
-    NoteEditor .hint { color: $foreground-muted; }
-    """
     # priority: the TextArea would otherwise take escape for itself.
     BINDINGS = [Binding("escape", "close", "Done", id="note_close", priority=True),
                 Binding("ctrl+s", "save", "Save now", id="note_save", show=False)]

@@ -27,15 +27,6 @@ from .prompts import PromptScreen
 
 class OutlineScreen(Screen[None]):
     BINDINGS = bindings(OUTLINE)
-    DEFAULT_CSS = """
-    OutlineScreen #outline-panes { height: 1fr; }
-    OutlineScreen OptionList, OutlineScreen OptionList:focus {
-        width: 3fr; height: 1fr; border: none; background: $surface;
-    }
-    OutlineScreen #coverage { width: 1fr; padding: 0 1; background: $panel; }
-    OutlineScreen #outline-title { background: $panel; color: $accent; text-style: bold;
-                                   padding: 0 1; }
-    """
 
     def __init__(self, review: Review) -> None:
         super().__init__()

@@ -62,14 +62,6 @@ class SuggestPath(Suggester):
 class PromptScreen(ModalScreen[str | None]):
     """Ask for one line; dismisses with the text, or None when cancelled."""
 
-    DEFAULT_CSS = """
-    PromptScreen { align: center middle; }
-    PromptScreen > Vertical {
-        width: 70; height: auto; padding: 1 2; background: $panel; border: round $primary;
-    }
-    PromptScreen Label { margin-bottom: 1; }
-    PromptScreen .hint { color: $foreground-muted; margin: 1 0 0 0; }
-    """
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt_cancel")]
 
     def __init__(self, question: str, *, value: str = "", choices: list[str] | None = None,
@@ -108,15 +100,6 @@ class PromptScreen(ModalScreen[str | None]):
 class ChoiceScreen(ModalScreen[str | None]):
     """Pick one of a few options; dismisses with its id, or None."""
 
-    DEFAULT_CSS = """
-    ChoiceScreen { align: center middle; }
-    ChoiceScreen > Vertical {
-        width: 60; height: auto; max-height: 80%; padding: 1 2; background: $panel;
-        border: round $primary;
-    }
-    ChoiceScreen Label { width: 100%; margin-bottom: 1; }
-    ChoiceScreen OptionList { height: auto; max-height: 20; }
-    """
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="choice_cancel")]
 
     def __init__(self, question: str, options: list[tuple[str, str]], current: str | None = None):
