@@ -29,6 +29,14 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("out", metavar="OUT.bib")
     p.set_defaults(handler=cmd_bibtex)
 
+    p = kinds.add_parser("csv", parents=[common, selection],
+                         help="write the screening as a spreadsheet (one row a paper)",
+                         description="One row a paper, in the list's order: key, title, "
+                         "authors, year, venue, ids, link, decision, star, tags, sections, "
+                         "note, abstract. UTF-8, comma separated.")
+    p.add_argument("out", metavar="OUT.csv")
+    p.set_defaults(handler=cmd_csv)
+
     p = kinds.add_parser("markdown", parents=[common, selection],
                          help="write a Markdown survey skeleton for pandoc --citeproc")
     p.add_argument("out", metavar="OUT.md")
@@ -77,6 +85,24 @@ def cmd_bibtex(ns: Namespace) -> int:
             say(f"wrote {entries} to {ns.out}")
         else:
             say(f"{ns.out} already holds these {entries}: left untouched")
+    return 0
+
+
+def cmd_csv(ns: Namespace) -> int:
+    from ..core.export.files import write_atomically
+    from ..core.export.spreadsheet import to_csv
+
+    with open_review(ns) as review:
+        selection = _selection(ns)
+        _check_writable(ns.out)
+        try:
+            with review.transaction():  # its keys freeze only once the file is in place
+                papers = selection.papers(review)
+                write_atomically(ns.out, to_csv(papers))
+                review.freeze_citekeys(p.id for p in papers)
+        except OSError as exc:
+            raise UsageError(f"{ns.out}: cannot write ({exc.strerror or exc})") from None
+        say(f"wrote {plural(len(papers), 'paper')} ({selection.describe()}) to {ns.out}")
     return 0
 
 
