@@ -328,3 +328,20 @@ def test_import_in_a_pipe_prints_no_progress(tmp_path, capsys):
                  str(ROOT / "sample_lists" / "classics.bib")]) == 0
     captured = capsys.readouterr()
     assert "\x1b" not in captured.err + captured.out
+
+
+def test_the_console_script_returns_the_status_and_spares_the_exit_collection(
+        tmp_path, monkeypatch, capsys):
+    import gc
+
+    from reviewer.cli import run
+
+    monkeypatch.setattr("sys.argv", ["reviewer", "--review", str(tmp_path / "r.sqlite"),
+                                     "show", "1"])
+    gc.unfreeze()
+    try:
+        assert run() == 2  # no paper 1: the status main gives
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+    assert "no paper" in capsys.readouterr().err

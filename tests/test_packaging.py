@@ -39,7 +39,7 @@ def test_wheel_carries_themes_samples_and_every_module(wheel: Path):
     assert "reviewer/tui/reviewer.tcss" in modules and modules <= names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
-    assert "reviewer = reviewer.cli:main" in text
+    assert "reviewer = reviewer.cli:run" in text
 
 
 def test_unpacked_wheel_runs_on_its_own_sample(wheel: Path, tmp_path: Path):

@@ -7,6 +7,7 @@ that do not open the TUI never import Textual.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -17,6 +18,16 @@ from . import commands
 
 # Options of the bare ``reviewer`` (TUI) form that take a value.
 _VALUE_OPTIONS = {"--review", "-r", "--format", "--year", "--theme"}
+
+
+def run() -> int:
+    """The console script and ``python -m reviewer``: ``main``, and then the process ends."""
+    code = main()
+    # The collector's passes at exit walk every object still alive, a tenth of a quick
+    # command such as `reviewer list`; frozen, they are left to reference counting, which
+    # frees them as before. (Not in main: tests call it again and again in one process.)
+    gc.freeze()
+    return code
 
 
 def main(argv: Sequence[str] | None = None) -> int:
