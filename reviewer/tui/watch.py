@@ -26,8 +26,11 @@ class ReviewWatch:
     def changed_elsewhere(self) -> bool:
         """PRAGMA data_version reads nothing and moves only for other connections'
         commits; the history then tells a change the screen shows from frozen keys."""
-        if self.conn.execute("PRAGMA data_version").fetchone()[0] == self._version:
-            return False
         history = self._history
-        self.seen()
+        try:
+            if self.conn.execute("PRAGMA data_version").fetchone()[0] == self._version:
+                return False
+            self.seen()
+        except sqlite3.Error:  # busy or gone for a moment: look again next time
+            return False
         return self._history != history

@@ -82,3 +82,32 @@ async def test_the_outline_follows_sections_edited_elsewhere(make_app, review_pa
             other.assign("Methods", [1])
         assert await until(lambda: any("Methods" in line and "1 paper" in line
                                        for line in shown()), pilot)
+
+
+def test_a_review_that_cannot_be_read_for_a_moment_is_looked_at_again(tmp_path):
+    import sqlite3
+
+    from reviewer.tui.watch import ReviewWatch
+
+    class Flaky:
+        """A connection whose reads fail while ``busy`` is set."""
+        def __init__(self, conn):
+            self.conn, self.busy = conn, False
+
+        def execute(self, sql, *args):
+            if self.busy:
+                raise sqlite3.OperationalError("database is locked")
+            return self.conn.execute(sql, *args)
+
+    path = tmp_path / "r.sqlite"
+    with Review.open(path):
+        pass
+    with Review.open(path) as mine, Review.open(path) as other:
+        flaky = Flaky(mine.conn)
+        watch = ReviewWatch(flaky)
+        other.add_section("Methods")
+        flaky.busy = True
+        assert watch.changed_elsewhere() is False
+        flaky.busy = False
+        assert watch.changed_elsewhere() is True
+        assert watch.changed_elsewhere() is False
