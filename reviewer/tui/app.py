@@ -21,11 +21,13 @@ from ..core.importer import ImportReport
 from ..core.locations import data_dir
 from ..core.store import Review
 from .commands import MAIN, OUTLINE, Command
+from .refusals import refusals
 from .screens.importing import ImportScreen, outcome
 from .screens.main import MainScreen
 from .themes import load_themes
 
 FALLBACK_THEME = config.DEFAULT_THEME
+BUSY_WAIT = 3.0  # seconds a change waits for another process's write to end
 
 
 class ReviewerApp(App[int]):
@@ -75,6 +77,9 @@ class ReviewerApp(App[int]):
         for problem in theme_problems + self.problems:
             self.notify(problem, severity="warning", timeout=8)
         self.review = Review.open(self.review_path)
+        # A key must not freeze the screen for the CLI's ten seconds while another process
+        # writes: after a few, the key says the review is busy and changes nothing.
+        self.review.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_WAIT * 1000)}")
         if self.files:
             self.push_screen(ImportScreen(self.review_path, self.files, self.fmt, self.year),
                              self._imported)
@@ -97,6 +102,12 @@ class ReviewerApp(App[int]):
     def notify(self, message: str, **kwargs) -> None:
         self.said.append(message)
         super().notify(message, **kwargs)
+
+    async def run_action(self, action, default_namespace=None, namespaces=None) -> bool:
+        """Every key's action: what the core refuses is said, and the app goes on."""
+        with refusals(self):
+            return await super().run_action(action, default_namespace, namespaces)
+        return True
 
     def _fatal_error(self) -> None:
         """No traceback reaches the user: it goes to a log file, the terminal gets one line.

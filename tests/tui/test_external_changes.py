@@ -111,3 +111,107 @@ def test_a_review_that_cannot_be_read_for_a_moment_is_looked_at_again(tmp_path):
         flaky.busy = False
         assert watch.changed_elsewhere() is True
         assert watch.changed_elsewhere() is False
+
+
+async def test_a_key_while_another_process_writes_says_busy_and_the_app_goes_on(
+        make_app, review_path, monkeypatch):
+    import sqlite3
+
+    from reviewer.tui import app as app_module
+
+    monkeypatch.setattr(app_module, "BUSY_WAIT", 0.2)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        writer = sqlite3.connect(review_path, isolation_level=None)
+        writer.execute("BEGIN IMMEDIATE")  # a big import elsewhere, holding the lock
+        try:
+            await pilot.press("s")
+            await pilot.pause()
+            assert app.is_running and isinstance(app.screen, MainScreen)
+            assert "busy" in app.said[-1]
+        finally:
+            writer.execute("ROLLBACK")
+            writer.close()
+        with Review.open(review_path) as review:
+            assert not review.get(1).starred
+        await pilot.press("s")
+        await pilot.pause()
+        with Review.open(review_path) as review:
+            assert review.get(1).starred
+
+
+async def test_a_note_the_busy_review_refused_stays_in_the_editor_until_saved(
+        make_app, review_path, monkeypatch):
+    import sqlite3
+
+    from reviewer.tui import app as app_module
+    from reviewer.tui.screens.note import NoteEditor
+
+    monkeypatch.setattr(app_module, "BUSY_WAIT", 0.2)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", *"kept safe")
+        writer = sqlite3.connect(review_path, isolation_level=None)
+        writer.execute("BEGIN IMMEDIATE")
+        try:
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, NoteEditor)  # not closed over a lost note
+            assert "busy" in app.said[-1]
+        finally:
+            writer.execute("ROLLBACK")
+            writer.close()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+    with Review.open(review_path) as review:
+        assert review.get(1).note == "kept safe"
+
+
+async def test_taking_papers_out_of_a_section_that_is_not_there_is_one_message(
+        make_app, review_path):
+    with Review.open(review_path) as review:
+        review.assign("Methods", [1], create=True)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("A", "ctrl+u", *"No such section", "enter")
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, MainScreen)
+        assert "No such section" in app.said[-1]
+        await pilot.press("j")  # the list still takes keys
+        await pilot.pause()
+        assert app.screen.papers.cursor == 1
+
+
+async def test_a_note_from_the_editor_the_busy_review_refused_is_kept_in_a_file(
+        make_app, review_path, tmp_path, monkeypatch):
+    import sqlite3
+    import stat
+    import sys
+
+    from reviewer.tui import app as app_module
+
+    monkeypatch.setattr(app_module, "BUSY_WAIT", 0.2)
+    editor = tmp_path / "fake-editor"
+    editor.write_text(f"#!{sys.executable}\nimport sys\n"
+                      "open(sys.argv[1], 'a').write('an hour of reading notes\\n')\n")
+    editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("EDITOR", str(editor))
+    monkeypatch.delenv("VISUAL", raising=False)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        writer = sqlite3.connect(review_path, isolation_level=None)
+        writer.execute("BEGIN IMMEDIATE")
+        try:
+            await pilot.press("N")
+            await pilot.pause()
+        finally:
+            writer.execute("ROLLBACK")
+            writer.close()
+        assert app.is_running and "busy" in app.said[-1]
+    (kept,) = (tmp_path / "data" / "reviewer" / "unsaved-notes").iterdir()
+    assert kept.read_text(encoding="utf-8") == "an hour of reading notes\n"
+    assert str(kept) in app.said[-1]
+    with Review.open(review_path) as review:
+        assert review.get(1).note == ""

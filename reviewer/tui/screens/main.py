@@ -24,15 +24,18 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input
 
+from ...core.errors import ReviewerError
+from ...core.locations import data_dir
 from ...core.manual_merge import merge_papers
 from ...core.model import Decision
 from ...core.search import SearchIndex, body_text
 from ...core.sorting import SORTS
 from ...core.store import Review
 from .. import watch
-from ..watch import ReviewWatch
 from ..commands import MAIN, bindings
+from ..refusals import refusals
 from ..state import ListView
+from ..watch import ReviewWatch
 from ..widgets.detail import DetailPane
 from ..widgets.footer import Footer
 from ..widgets.paper_list import PaperList
@@ -288,8 +291,9 @@ class MainScreen(Screen):
         def done(text: str | None) -> None:
             tags = split_items(text or "")
             if tags:
-                self.review.tag(ids, tags)
-                self.changed(ids, text_changed=True)
+                with refusals(self.app):
+                    self.review.tag(ids, tags)
+                    self.changed(ids, text_changed=True)
 
         self.app.push_screen(PromptScreen(f"Add tags to {_count(ids)} (comma separated)",
                                           choices=known), done)
@@ -304,8 +308,9 @@ class MainScreen(Screen):
         def done(text: str | None) -> None:
             tags = split_items(text or "")
             if tags:
-                self.review.untag(ids, tags)
-                self.changed(ids, text_changed=True)
+                with refusals(self.app):
+                    self.review.untag(ids, tags)
+                    self.changed(ids, text_changed=True)
 
         self.app.push_screen(PromptScreen(f"Remove tags from {_count(ids)}: "
                                           f"{', '.join(present)}", choices=present), done)
@@ -341,7 +346,13 @@ class MainScreen(Screen):
                 return
             text = path.read_text(encoding="utf-8")
         if text != paper.note:
-            self.review.set_note(current, text)
+            try:
+                self.review.set_note(current, text)
+            except ReviewerError as exc:  # busy: the text must not go with the temp file
+                kept = unsaved_note(paper.citekey or str(current), text)
+                self.notify(f"{exc}. The note is kept in {kept}", severity="error",
+                            timeout=12)
+                return
             self.changed([current], text_changed=True)
             self.say("Note saved")
 
@@ -411,9 +422,10 @@ class MainScreen(Screen):
             title = (text or "").strip()
             if title:
                 created = title.casefold() not in {t.casefold() for t in titles}
-                self.review.assign(title, ids, create=True)
-                self.changed(ids)
-                self.say(f"{'New section ' if created else ''}{title}: {_count(ids)} added")
+                with refusals(self.app):
+                    self.review.assign(title, ids, create=True)
+                    self.changed(ids)
+                    self.say(f"{'New section ' if created else ''}{title}: {_count(ids)} added")
 
         self.app.push_screen(PromptScreen(f"Put {_count(ids)} in section (new name creates "
                                           "it)", choices=titles, separator=None), done)
@@ -428,8 +440,9 @@ class MainScreen(Screen):
         def done(text: str | None) -> None:
             title = (text or "").strip()
             if title:
-                self.review.unassign(title, ids)
-                self.changed(ids)
+                with refusals(self.app):  # a name that is no section, say
+                    self.review.unassign(title, ids)
+                    self.changed(ids)
 
         self.app.push_screen(PromptScreen(f"Take {_count(ids)} out of: {', '.join(present)}",
                                           value=present[0] if len(present) == 1 else "",
@@ -493,7 +506,11 @@ class MainScreen(Screen):
         def done(choice: str | None) -> None:
             if choice != "merge":
                 return
-            report = merge_papers(self.review, keep, others)
+            report = None
+            with refusals(self.app):
+                report = merge_papers(self.review, keep, others)
+            if report is None:
+                return
             self.state.marked.clear()
             self.changed(None)
             message = f"Merged {len(others)} {'paper' if len(others) == 1 else 'papers'} " \
@@ -545,6 +562,15 @@ class MainScreen(Screen):
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen("reviewer: the paper list", MAIN,
                                         self.app.settings.keys))
+
+
+def unsaved_note(name: str, text: str) -> Path:
+    """A note the review could not take, kept in a file of its own under the data dir."""
+    folder = data_dir() / "unsaved-notes"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}-{time.strftime('%Y%m%d-%H%M%S')}.md"
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 def settle() -> None:

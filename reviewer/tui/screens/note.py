@@ -12,6 +12,7 @@ from textual.timer import Timer
 from textual.widgets import Label, TextArea
 
 from ...core.store import Review
+from ..refusals import refusals
 from ..widgets.footer import Footer
 
 AUTOSAVE_AFTER = 1.0  # seconds without a keystroke
@@ -48,12 +49,17 @@ class NoteEditor(ModalScreen[str | None]):
             self._timer.stop()
         self._timer = self.set_timer(AUTOSAVE_AFTER, self.action_save)
 
-    def action_save(self) -> None:
+    def action_save(self) -> bool:
+        """Store the text as it stands; False when the review refused it (busy with
+        another process's write): the text stays here, to be saved at the next try."""
         text = self.query_one(TextArea).text
-        self.entry = self.review.save_note_draft(self.paper_id, text, self.entry)
+        with refusals(self.app):
+            self.entry = self.review.save_note_draft(self.paper_id, text, self.entry)
+            return True
+        return False
 
     def action_close(self) -> None:
         if self._timer is not None:
             self._timer.stop()
-        self.action_save()
-        self.dismiss(self.query_one(TextArea).text)
+        if self.action_save():
+            self.dismiss(self.query_one(TextArea).text)
