@@ -489,7 +489,8 @@ class MainScreen(Screen):
         message, severity, seconds = outcome(result)
         self.notify(message, severity=severity, timeout=seconds)
         if severity == "information":
-            self.changed(None)
+            self.check_external()  # its own connection committed: unless the watch has
+            # reloaded the list already (a 100,000-paper reload is half a second)
 
     def action_merge(self) -> None:
         keep = self.papers.current_id
