@@ -33,3 +33,20 @@ def stored(review_path: Path):
     """The papers as the review file holds them (not as the widgets show them)."""
     with Review.open(review_path) as review:
         return {p.id: p for p in review.papers()}
+
+
+@pytest.fixture
+def fake_editor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """$EDITOR as a script that appends ``text`` to the file it is given."""
+    import stat
+    import sys
+
+    def install(text: str) -> Path:
+        editor = tmp_path / "fake-editor"
+        editor.write_text(f"#!{sys.executable}\nimport sys\n"
+                          f"open(sys.argv[1], 'a').write({text!r})\n")
+        editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
+        monkeypatch.setenv("EDITOR", str(editor))
+        monkeypatch.delenv("VISUAL", raising=False)
+        return editor
+    return install

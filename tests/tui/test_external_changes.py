@@ -185,20 +185,13 @@ async def test_taking_papers_out_of_a_section_that_is_not_there_is_one_message(
 
 
 async def test_a_note_from_the_editor_the_busy_review_refused_is_kept_in_a_file(
-        make_app, review_path, tmp_path, monkeypatch):
+        make_app, review_path, tmp_path, monkeypatch, fake_editor):
     import sqlite3
-    import stat
-    import sys
 
     from reviewer.tui import app as app_module
 
     monkeypatch.setattr(app_module, "BUSY_WAIT", 0.2)
-    editor = tmp_path / "fake-editor"
-    editor.write_text(f"#!{sys.executable}\nimport sys\n"
-                      "open(sys.argv[1], 'a').write('an hour of reading notes\\n')\n")
-    editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
-    monkeypatch.setenv("EDITOR", str(editor))
-    monkeypatch.delenv("VISUAL", raising=False)
+    fake_editor("an hour of reading notes\n")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         writer = sqlite3.connect(review_path, isolation_level=None)

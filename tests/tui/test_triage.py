@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import stat
-import sys
 
 from reviewer.core.model import Decision
 from reviewer.core.store import Review
@@ -123,13 +121,8 @@ async def test_note_in_the_app_is_one_undo_step(make_app, review_path):
         assert stored(review_path)[1].note == ""
 
 
-async def test_note_in_external_editor(make_app, review_path, tmp_path, monkeypatch):
-    editor = tmp_path / "fake-editor"
-    editor.write_text(f"#!{sys.executable}\nimport sys\n"
-                      "open(sys.argv[1], 'a').write('written by the editor\\n')\n")
-    editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
-    monkeypatch.setenv("EDITOR", str(editor))
-    monkeypatch.delenv("VISUAL", raising=False)
+async def test_note_in_external_editor(make_app, review_path, fake_editor):
+    fake_editor("written by the editor\n")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("N")
