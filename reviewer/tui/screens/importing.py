@@ -39,7 +39,8 @@ class ImportScreen(ModalScreen[ImportReport | str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(f"Importing {len(self.files)} file(s)…", id="import-label")
+            count = len(self.files)
+            yield Label(f"Importing {count} file{'s' if count != 1 else ''}…", id="import-label")
             yield ProgressBar(total=None, id="import-progress")
             yield Label("escape cancels: the review stays as it was", classes="hint")
         yield Footer()

@@ -99,8 +99,9 @@ class OutlineScreen(Screen[None]):
             text.append(f"{count:>4}  ", style=style)
             text.append(f"{title}\n", style=style)
         if cov.thin_sections:
-            text.append(f"\n{len(cov.thin_sections)} section(s) with fewer than {THIN_SECTION} "
-                        "papers\n", style=warn)
+            thin = len(cov.thin_sections)
+            text.append(f"\n{thin} section{'s' if thin != 1 else ''} with fewer than "
+                        f"{THIN_SECTION} papers\n", style=warn)
         text.append(f"\nIncluded but in no section: {len(cov.unplaced_included)}\n")
         text.append(f"Starred but in no section: {len(cov.unplaced_starred)}\n")
         if cov.unplaced_included or cov.unplaced_starred:
