@@ -106,6 +106,34 @@ async def test_export_screen_writes_both_files(make_app, review_path, tmp_path):
     text = (tmp_path / "s.md").read_text()
     assert 'bibliography: "s.bib"' in text and text.count("- [@") == 2
     assert (tmp_path / "s.bib").read_text().count("\n@") == 2
+    assert not list(tmp_path.glob("*.csv"))  # the spreadsheet only when asked for
+
+
+async def test_export_screen_writes_the_spreadsheet_when_named(make_app, review_path,
+                                                              tmp_path):
+    import csv
+
+    with Review.open(review_path) as review:
+        review.decide([1, 2], "include")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        screen = app.screen
+        screen.query_one("#export-md").value = str(tmp_path / "s.md")
+        screen.query_one("#export-bib").value = str(tmp_path / "s.bib")
+        screen.query_one("#export-csv").value = str(tmp_path / "s.md")  # taken: refused
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "name of its own" in app.said[-1] and not (tmp_path / "s.bib").exists()
+        screen.query_one("#export-csv").value = str(tmp_path / "screening.csv")
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "screening.csv" in app.said[-1]
+    with open(tmp_path / "screening.csv", newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [int(r["id"]) for r in rows] == [1, 2]
+    assert all(r["decision"] == "include" for r in rows)
 
 
 async def test_an_edit_in_the_app_reaches_the_next_export(make_app, review_path, tmp_path):

@@ -1,4 +1,5 @@
-"""The e screen: export BibTeX and the Markdown skeleton, with a live preview of it."""
+"""The e screen: export BibTeX and the Markdown skeleton, with a live preview of it, and
+the screening as a spreadsheet if asked."""
 
 from __future__ import annotations
 
@@ -40,14 +41,17 @@ class ExportScreen(Screen[None]):
         folder = Path.cwd()
         with Horizontal(id="export-panes"):
             with Vertical(id="export-form"):
-                yield Label("Papers")
-                yield Select([(label, key) for key, (label, _) in SELECTIONS.items()],
-                             value="default", allow_blank=False, id="export-selection")
-                yield Label("Markdown skeleton")
-                yield Input(str(folder / "survey.md"), id="export-md")
-                yield Label("BibTeX")
-                yield Input(str(folder / "survey.bib"), id="export-bib")
-                yield Label("ctrl+s writes both files · escape goes back. Keys of exported "
+                with VerticalScroll(id="export-fields"):  # scrolls on a short terminal
+                    yield Label("Papers")
+                    yield Select([(label, key) for key, (label, _) in SELECTIONS.items()],
+                                 value="default", allow_blank=False, id="export-selection")
+                    yield Label("Markdown skeleton")
+                    yield Input(str(folder / "survey.md"), id="export-md")
+                    yield Label("BibTeX")
+                    yield Input(str(folder / "survey.bib"), id="export-bib")
+                    yield Label("Spreadsheet (CSV), if wanted")
+                    yield Input("", placeholder=str(folder / "screening.csv"), id="export-csv")
+                yield Label("ctrl+s writes the files · escape goes back. Keys of exported "
                             "papers never change afterwards.", classes="hint")
             with VerticalScroll(id="preview"):
                 yield Markdown(id="export-preview")
@@ -72,15 +76,19 @@ class ExportScreen(Screen[None]):
     def action_export(self) -> None:
         md = Path(self.query_one("#export-md", Input).value).expanduser()
         bib = Path(self.query_one("#export-bib", Input).value).expanduser()
-        if md.resolve() == bib.resolve():
-            self.notify("The skeleton and the .bib need different names.", severity="error")
+        sheet = self.query_one("#export-csv", Input).value.strip()
+        csv = Path(sheet).expanduser() if sheet else None
+        paths = [md.resolve(), bib.resolve()] + ([csv.resolve()] if csv else [])
+        if len(set(paths)) < len(paths):
+            self.notify("Each file needs a name of its own.", severity="error")
             return
-        self.write(md, bib, self.selection)
+        self.write(md, bib, csv, self.selection)
 
     @work(thread=True, exclusive=True, group="export")
-    def write(self, md: Path, bib: Path, selection: Selection) -> None:
+    def write(self, md: Path, bib: Path, csv: Path | None, selection: Selection) -> None:
         from ...core.export.bibfile import write_bibtex
         from ...core.export.files import write_atomically
+        from ...core.export.spreadsheet import to_csv
 
         review = Review.open(self.review.path)  # this thread's own connection
         try:
@@ -89,6 +97,8 @@ class ExportScreen(Screen[None]):
                 papers = selection.papers(review)
                 write_atomically(md, skeleton(review, papers, relative_bib(md, bib),
                                               scope=selection.describe()))
+                if csv is not None:  # the same papers, whose keys the .bib froze
+                    write_atomically(csv, to_csv(papers))
         except OSError as exc:
             self.app.call_from_thread(self.notify, f"Cannot write: {exc.strerror or exc}",
                                       severity="error")
@@ -98,7 +108,8 @@ class ExportScreen(Screen[None]):
             return
         finally:
             review.close()
-        self.app.call_from_thread(self.notify, f"Wrote {len(papers)} papers to {md} and {bib}."
+        files = f"{md}, {bib} and {csv}" if csv else f"{md} and {bib}"
+        self.app.call_from_thread(self.notify, f"Wrote {len(papers)} papers to {files}."
                                   f" Render: pandoc {md.name} --citeproc -o survey.html",
                                   timeout=6)
 
