@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from reviewer.cli import main
 from reviewer.core.errors import NotFound, UsageError
@@ -178,3 +180,49 @@ def test_a_review_made_before_merges_existed_can_merge(tmp_path):
         titles = tmp_path / "titles.txt"
         titles.write_text("Residual Learning, the Preprint\n", encoding="utf-8")
         assert import_files(review, [titles], year=2025).new == 0
+
+
+# -- merges, undos and redos in any order ---------------------------------------------
+
+STEPS = st.lists(st.one_of(
+    st.tuples(st.just("merge"), st.integers(0, 5), st.integers(0, 5)),
+    st.tuples(st.just("undo")), st.tuples(st.just("redo"))), max_size=12)
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=STEPS)
+def test_any_sequence_keeps_every_record_and_undoes_to_the_start(tmp_path_factory, steps):
+    folder = tmp_path_factory.mktemp("seq")
+    titles = folder / "titles.txt"
+    titles.write_text("Deep Residual Learning\nAttention Is All You Need\nSegment Anything\n"
+                      "Denoising Diffusion Probabilistic Models\nU-Net for Biomedical Images\n"
+                      "Graph Attention Networks\n", encoding="utf-8")
+    with Review.open(folder / "r.sqlite") as review:
+        import_files(review, [titles], year=2025)
+        for pid in (1, 3, 5):
+            review.tag([pid], [f"t{pid}"])
+        start = everything(review)
+        assert len(start) == 6, "the import merged some titles: the test tests less"
+        for step in steps:
+            live = [p.id for p in review.papers()]
+            if step[0] == "merge":
+                keep, other = live[step[1] % len(live)], live[step[2] % len(live)]
+                if keep == other:
+                    continue
+                merge_papers(review, keep, [other])
+            elif step[0] == "undo" and latest_done(review).startswith("merge"):
+                review.undo()  # (not the tags and the import before them)
+            elif step[0] == "redo":
+                review.redo()
+            papers = review.papers()
+            # Every record and every tag is somewhere, exactly once.
+            assert sum(len(p.sources) for p in papers) == 6
+            assert sorted(t for p in papers for t in p.tags) == ["t1", "t3", "t5"]
+        while latest_done(review).startswith("merge"):  # back over the merges
+            review.undo()
+        assert everything(review) == start
+
+
+def latest_done(review: Review) -> str:
+    return next(e.label for e in review.history(100) if not e.undone)
