@@ -378,3 +378,13 @@ def test_an_edit_made_during_an_export_is_not_lost_to_a_stale_entry(fixed, monke
     monkeypatch.setattr(bibfile.bibtex, "entry", real_entry)
     text = export(fixed)
     assert "tagged-meanwhile" in text and text == fresh(fixed)
+
+
+def test_papers_read_for_rendering_render_as_the_full_papers(fixed):
+    """bib_papers reads only schema.BIB_COLUMNS and the tags: the entries must not tell."""
+    from reviewer.core.export import bibtex
+
+    full = {p.id: bibtex.entry(p) for p in fixed.papers()}
+    assert {p.id: bibtex.entry(p) for p in fixed.bib_papers()} == full
+    some = sorted(full)[::3]
+    assert [bibtex.entry(p) for p in fixed.bib_papers(some)] == [full[i] for i in some]

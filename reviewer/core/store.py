@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -100,6 +100,22 @@ def paper_from_row(row: sqlite3.Row | tuple) -> Paper:
         [] if keywords == "[]" else _loads(keywords), primary_class, comments,
         {} if extra == "{}" else _loads(extra), [], pid, citekey, bool(starred),
         _DECISIONS[decision], [], note)
+
+
+SELECT_BIB_PAPERS = f"SELECT id, {', '.join(schema.BIB_COLUMNS)} FROM papers"
+assert schema.BIB_COLUMNS == ("title", "abstract", "authors", "author_count", "year", "month",
+                              "arxiv_id", "doi", "url", "venue", "entry_type", "primary_class",
+                              "extra", "citekey", "note"), "bib_paper_from_row out of step"
+
+
+def bib_paper_from_row(row: tuple) -> Paper:
+    (pid, title, abstract, authors, author_count, year, month, arxiv_id, doi, url, venue,
+     entry_type, primary_class, extra, citekey, note) = row
+    return Paper(
+        title, abstract, False, [] if authors == "[]" else _loads(authors), author_count, "",
+        year, month, None, False, None, arxiv_id, doi, url, [], venue, entry_type, [],
+        primary_class, "", {} if extra == "{}" else _loads(extra), [], pid, citekey, False,
+        Decision.UNDECIDED, [], note)
 
 
 # What Review._attach reads for a list of papers, and how each row lands on its paper.
@@ -276,18 +292,26 @@ class Review:
         with gc_paused():
             return self._papers(ids, sources)
 
-    def _papers(self, ids: Iterable[int] | None, sources: bool) -> list[Paper]:
+    def bib_papers(self, ids: Iterable[int] | None = None) -> list[Paper]:
+        """Papers holding only what a BibTeX entry is made from (schema.BIB_COLUMNS and
+        the tags), the rest left at its default: for rendering entries at once. Reading
+        the other columns was a tenth of a first export."""
+        with gc_paused():
+            return self._papers(ids, False, SELECT_BIB_PAPERS, bib_paper_from_row)
+
+    def _papers(self, ids: Iterable[int] | None, sources: bool, select: str = SELECT_PAPERS,
+                make: Callable[[tuple], Paper] = paper_from_row) -> list[Paper]:
         if ids is None:
-            rows = self.conn.execute(f"{SELECT_PAPERS} WHERE removed = 0 ORDER BY id").fetchall()
-            papers = [paper_from_row(r) for r in rows]
+            rows = self.conn.execute(f"{select} WHERE removed = 0 ORDER BY id").fetchall()
+            papers = [make(r) for r in rows]
         else:
             wanted = list(ids)
             by_id: dict[int, Paper] = {}
             for chunk in chunks(wanted):
                 marks = ",".join("?" * len(chunk))
                 for r in self.conn.execute(
-                        f"{SELECT_PAPERS} WHERE removed = 0 AND id IN ({marks})", chunk):
-                    by_id[r[0]] = paper_from_row(r)
+                        f"{select} WHERE removed = 0 AND id IN ({marks})", chunk):
+                    by_id[r[0]] = make(r)
             papers = [by_id[i] for i in wanted if i in by_id]
         self._attach(papers, everything=ids is None, sources=sources)
         return papers

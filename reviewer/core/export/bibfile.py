@@ -131,8 +131,8 @@ def _render(review: Review, missing: list[int], selected: int) -> dict[int, Entr
     if not missing:
         return {}
     # Reading every paper at once beats reading most of them by id.
-    papers = (review.papers(sources=False) if len(missing) > selected // 2
-              else review.papers(missing, sources=False))
+    papers = (review.bib_papers() if len(missing) > selected // 2
+              else review.bib_papers(missing))
     wanted, made = set(missing), {}
     for paper in papers:
         if paper.id in wanted:
