@@ -190,6 +190,7 @@ def _paper(cells: dict[str, str]) -> Paper | None:
     urls = [u.strip() for u in re.split(r"[;\s]+", get("url", "")) if "://" in u]
     doi, arxiv_id = F.identifiers(get("doi", ""), urls)
     arxiv_id = normalize_arxiv_id(get("arxiv_id", "")) or arxiv_id
+    urls = F.without_arxiv_page(urls, arxiv_id)
     abstract = clean_text(get("abstract", ""))
     notes = clean_text(get("notes", ""))
     url = next((u for u in urls if "doi.org/" not in u), "")

@@ -136,6 +136,13 @@ def identifiers(doi_text: str, urls: list[str]) -> tuple[str, str]:
     return doi, arxiv_id
 
 
+def without_arxiv_page(urls: list[str], arxiv_id: str) -> list[str]:
+    """The links but the paper's own arXiv page, which the app derives from its id."""
+    if not arxiv_id:
+        return urls
+    return [u for u in urls if arxiv_id_from_url(u) != arxiv_id]
+
+
 def arxiv_in_text(text: str) -> str:
     """An arXiv id written in a field such as "arXiv:2401.01234" (notes, a journal name)."""
     return normalize_arxiv_id(text) if "arxiv" in text.lower() else ""

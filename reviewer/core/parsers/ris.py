@@ -150,6 +150,7 @@ def _paper(record: dict) -> Paper | None:
         record, "secondary_title", "alternate_title3", "journal_name") or \
         _unknown(record, "BT") or _text(record, "alternate_title2", "alternate_title1")
     arxiv_id = arxiv_id or F.arxiv_in_text(venue) or F.arxiv_in_text(comments)
+    urls = F.without_arxiv_page(urls, arxiv_id)
     abstract = _text(record, "abstract", "notes_abstract")
     keywords = list(dict.fromkeys(
         part.strip() for k in _list(record, "keywords") for part in k.split(";") if part.strip()))
