@@ -27,7 +27,7 @@ def person(name: str) -> str:
         last, first = last.strip(), first.strip().strip(",").strip()
         return f"{last}, {first}" if first else last
     match = _MEDLINE_NAME.match(name)
-    if match and match.group(1)[:1].isupper() and not match.group(1).isupper():
+    if match and not match.group(1).isupper() and not match.group(1).islower():
         initials = " ".join(f"{c}." for c in match.group(2))
         return f"{match.group(1)}, {initials}"
     return name
