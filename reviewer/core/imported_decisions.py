@@ -31,11 +31,12 @@ class DecisionsApplied:
 
     @property
     def summary(self) -> str:
-        text = f"{self.decided} decisions imported"
+        text = f"{self.decided} decision{'' if self.decided == 1 else 's'} imported"
         if self.agreed:
             text += f", {self.agreed} already so"
         if self.kept:
-            text += f"; {len(self.kept)} papers keep the decision they had (the file differs)"
+            text += (f"; {len(self.kept)} paper{' keeps' if len(self.kept) == 1 else 's keep'}"
+                     " the decision it had (the file differs)")
         return text
 
 
