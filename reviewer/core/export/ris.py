@@ -4,7 +4,7 @@ best), with CRLF line ends as the RIS specification and Zotero's export have the
 
 Each paper: TY (from the type its BibTeX entry would have), ID (the citation key), AU,
 TI, T2 (journal or proceedings; a book's series), A2 (editors), PY and DA, VL IS SP EP
-PB CY ET SN, AB, KW (the paper's keywords, then the user's tags), DO (the arXiv DOI for a
+PB CY ET SN, DB and AN (a PubMed id), AB, KW (the paper's keywords, then the user's tags), DO (the arXiv DOI for a
 preprint), UR (the page, then the other links), N1 (the user's note, then the decision as
 Rayyan writes it in the notes of its own exports: ``RAYYAN-INCLUSION: {"reviewer"=>
 "Included"}``). Every value is written on one line: a value holding a line break would
@@ -78,6 +78,9 @@ def record(paper: Paper) -> dict:
     put("edition", extra.get("edition"))
     put("issn", extra.get("number") if kind == "RPRT" else
         extra.get("isbn") or extra.get("issn"))
+    if extra.get("pmid"):  # read back as the PubMed id, as PubMed's own records give it
+        put("name_of_database", "PubMed")
+        put("accession_number", extra["pmid"])
     put("abstract", paper.abstract)
     put("keywords", list(dict.fromkeys(paper.keywords + paper.tags)))
     put("doi", paper.doi or (f"10.48550/arXiv.{paper.arxiv_id}" if paper.arxiv_id else ""))

@@ -18,7 +18,7 @@ import csv
 import io
 import re
 
-from ..model import Decision, Paper, Source
+from ..model import Decision, Paper, Source, is_code_link
 from ..text import clean_text, extract_links, normalize_arxiv_id
 from . import fields as F
 from .base import ParseContext, ParseResult
@@ -193,7 +193,7 @@ def _paper(cells: dict[str, str]) -> Paper | None:
     urls = F.without_arxiv_page(urls, arxiv_id)
     abstract = clean_text(get("abstract", ""))
     notes = clean_text(get("notes", ""))
-    url = next((u for u in urls if "doi.org/" not in u), "")
+    url = next((u for u in urls if "doi.org/" not in u and not is_code_link(u)), "")
     kind = _TYPES.get(clean_text(get("type", "")).lower(), "")
     extra = {
         "volume": clean_text(get("volume", "")),

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import Decision, Paper, Source
+from ..model import Decision, Paper, Source, is_code_link
 from ..text import clean_text, extract_links
 from . import fields as F
 from .base import ParseContext, ParseResult
@@ -154,7 +154,8 @@ def _paper(record: dict) -> Paper | None:
     abstract = _text(record, "abstract", "notes_abstract")
     keywords = list(dict.fromkeys(
         part.strip() for k in _list(record, "keywords") for part in k.split(";") if part.strip()))
-    url = next((u for u in urls if "doi.org/" not in u), "")
+    # A code repository is one of the paper's links, not its page.
+    url = next((u for u in urls if "doi.org/" not in u and not is_code_link(u)), "")
     links = list(dict.fromkeys([u for u in urls if u != url] + extract_links(abstract)))
 
     extra = {
