@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reviewer.core.model import Decision
 from reviewer.core.parsers import ParseContext, detect_format, parse_text
@@ -138,3 +140,26 @@ def test_the_real_labelled_reviews(corpus):
         assert len(result.papers) == records  # the README's counts
         assert Counter(p.decision for p in result.papers)[Decision.INCLUDE] == included
         assert all(p.extra["record_id"] for p in result.papers)
+
+
+def test_a_cell_over_the_csv_modules_limit_is_one_skipped_row(tmp_path):
+    from reviewer.core.importer import read_files
+
+    path = tmp_path / "big.csv"
+    path.write_text("title,abstract\nFirst paper,short\nSecond paper," + "x" * 200_000
+                    + "\nThird paper,short\n")
+    reports, papers = read_files([path])
+    assert [p.title for p in papers] == ["First paper", "Third paper"]
+    assert [s.line for s in reports[0].skipped] == [3]
+    assert "unreadable CSV row" in reports[0].skipped[0].reason
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from([
+    "title,abstract,label_included", "title;authors", '"title","notes"', "A title,,1",
+    'A "quoted" title,x,0', '"unclosed,x,1', "x,y,z,w,v", "", ",,", "\t", "title",
+    'T,"RAYYAN-INCLUSION: {""a""=>""Included""}",', "T,x,yes", "T,x,-1", "\x1b[31m,x,1"]),
+    max_size=20))
+def test_no_csv_input_raises(lines):
+    result = screening_csv.parse("\n".join(lines), ParseContext("x.csv", 2024))
+    assert all(p.title for p in result.papers)
