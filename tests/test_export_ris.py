@@ -79,7 +79,7 @@ def test_round_trip_field_by_field(fixed, tmp_path):
         if original.decision is not Decision.UNDECIDED:
             word = {"include": "Included", "exclude": "Excluded", "maybe": "Maybe"}
             notes.append(f'RAYYAN-INCLUSION: {{"reviewer"=>"{word[original.decision]}"}}')
-        assert again.comments == "\n".join(notes) and again.note == ""
+        assert again.comments == " | ".join(notes) and again.note == ""
         assert again.decision == original.decision  # with --decisions
         assert again.citekey == original.citekey  # made the same way from the same fields
 

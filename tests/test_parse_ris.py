@@ -99,7 +99,7 @@ def test_zotero_conference_paper_preprint_and_article():
     assert attention.arxiv_id == "1706.03762" and attention.doi == ""
     assert attention.entry_type == "misc" and attention.url == ""  # the arXiv page: derived
     assert (attention.year, attention.month, attention.day) == (2017, 12, 5)
-    assert attention.comments == "arXiv:1706.03762 [cs]\n<p>Comment: 15 pages, 5 figures</p>"
+    assert attention.comments == "arXiv:1706.03762 [cs] | <p>Comment: 15 pages, 5 figures</p>"
     asreview = by_title(result, "An open source machine learning")
     assert asreview.authors[0] == "van de Schoot, Rens"
     assert asreview.venue == "Nature Machine Intelligence"

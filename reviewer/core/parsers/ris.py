@@ -139,7 +139,7 @@ def _paper(record: dict) -> Paper | None:
         if month is None and m is not None:
             month, day = m, d
     notes = [clean_text(n) for n in _list(record, "notes")]
-    comments = "\n".join(n for n in notes if n)
+    comments = " | ".join(n for n in notes if n)  # one line, as every parser's text
 
     urls = [u for u in _list(record, "urls") if "://" in u]
     doi_text = _text(record, "doi") or _unknown(record, "DI")
