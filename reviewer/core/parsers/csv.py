@@ -79,42 +79,32 @@ def _header_line(sample: str) -> str:
     return ""
 
 
-def _dialect(header: str) -> type[csv.Dialect]:
-    """Excel's dialect with the delimiter that splits the header into the most known
-    columns, the csv Sniffer's guess first. (Only its delimiter: from a header line it
-    cannot tell whether quotes are doubled inside cells, and these tools all double them.)"""
+def _fields(header: str, delimiter: str) -> set[str]:
+    """The known fields the header names, split at ``delimiter``."""
+    try:
+        cells = next(csv.reader([header], delimiter=delimiter))
+    except (csv.Error, StopIteration):
+        return set()
+    return {_KNOWN[n] for n in map(_name, cells) if n in _KNOWN}
+
+
+def _delimiter(header: str) -> str:
+    """The delimiter that splits the header into the most known columns, the csv
+    Sniffer's guess first. (Only its delimiter: from a header line it cannot tell whether
+    quotes are doubled inside cells, and these tools all double them, as Excel does.)"""
     delimiters = [",", ";", "\t"]
     try:
-        guess = csv.Sniffer().sniff(header, delimiters=",;\t").delimiter
-        delimiters.insert(0, guess)
+        delimiters.insert(0, csv.Sniffer().sniff(header, delimiters=",;\t").delimiter)
     except csv.Error:
         pass
-
-    def known(delimiter: str) -> int:
-        try:
-            cells = next(csv.reader([header], delimiter=delimiter))
-        except (csv.Error, StopIteration):
-            return 0
-        return len({_KNOWN[n] for n in map(_name, cells) if n in _KNOWN})
-
-    best = max(delimiters, key=known)
-    return type("Dialect", (csv.excel,), {"delimiter": best})
-
-
-def _fields_of(header: str) -> tuple[set[str], type[csv.Dialect]]:
-    dialect = _dialect(header)
-    try:
-        cells = next(csv.reader([header], dialect))
-    except (csv.Error, StopIteration):
-        return set(), dialect
-    return {_KNOWN[n] for n in map(_name, cells) if n in _KNOWN}, dialect
+    return max(delimiters, key=lambda d: len(_fields(header, d)))
 
 
 def detect(sample: str) -> float:
     header = _header_line(sample)
     if len(header) > 4000 or not any(d in header for d in ",;\t"):
         return 0.0
-    found, _ = _fields_of(header)
+    found = _fields(header, _delimiter(header))
     if "title" not in found:
         return 0.0
     return 0.95 if len(found) >= 2 else 0.2
@@ -122,9 +112,8 @@ def detect(sample: str) -> float:
 
 def parse(text: str, ctx: ParseContext) -> ParseResult:
     result = ParseResult()
-    header = _header_line(text[: 1 << 16])
-    dialect = _dialect(header)
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    delimiter = _delimiter(_header_line(text[: 1 << 16]))
+    reader = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter)
     columns: dict[str, int] | None = None
     width = 0
     line = 0  # the line the next row starts on, less one
