@@ -178,3 +178,9 @@ def test_format_ris_can_be_forced_from_the_command_line(tmp_path, capsys):
 def test_no_ris_input_raises(lines):
     result = ris.parse("\n".join(lines), ParseContext("x.ris", 2024))
     assert all(p.title for p in result.papers)
+
+
+def test_a_report_without_a_number_in_sn_keeps_its_issue():
+    text = "TY  - RPRT\nTI  - A report with an issue\nIS  - 7\nER  - \n"
+    (paper,) = ris.parse(text, ParseContext("x.ris", 2024)).papers
+    assert paper.extra == {"number": "7"}

@@ -171,7 +171,8 @@ def _paper(record: dict) -> Paper | None:
     publisher = _text(record, "publisher")
     extra[{"THES": "school", "RPRT": "institution"}.get(kind, "publisher")] = publisher
     serial = _text(record, "issn")  # SN: ISSN, ISBN, or a report's number
-    extra["number" if kind == "RPRT" else F.serial_kind(serial)] = serial
+    if serial:
+        extra["number" if kind == "RPRT" else F.serial_kind(serial)] = serial
     database = _text(record, "name_of_database").lower()
     accession = _text(record, "accession_number")
     if accession.isdigit() and ("pubmed" in database or "medline" in database):
