@@ -18,7 +18,7 @@ from .conftest import FIXTURES, ROOT
 
 TEXT_FIELDS = ("title", "abstract", "organization", "venue", "primary_class", "comments",
                "arxiv_id", "doi")
-DUMPS = sorted(p for p in FIXTURES.rglob("*") if p.suffix in (".txt", ".md", ".bib", ".csv"))
+DUMPS = sorted(p for p in FIXTURES.rglob("*") if p.suffix in (".txt", ".md", ".bib", ".csv", ".ris"))
 DUMPS += sorted((ROOT / "sample_lists").iterdir())
 
 
@@ -52,6 +52,11 @@ LAYOUTS = {
              "Abstract: {t} as an abstract.\n",
     "bibtex": "@article{{k,\n  title = {{{t}}},\n  author = {{{t} and Doe, Jane}},\n"
               "  journal = {{{t}}},\n  abstract = {{{t}}},\n  year = 2024\n}}\n",
+    "ris": "TY  - JOUR\nTI  - {t}\nAU  - {t}\nAU  - Doe, Jane\nA2  - {t}\nT2  - {t}\n"
+           "AB  - {t}\nN1  - {t}\nN1  - {t}\nKW  - {t}\nSP  - {t}\nPB  - {t}\nPY  - 2024\n"
+           "ER  - \n",
+    "csv": 'title,authors,journal,abstract,notes,keywords,pages\n'
+           '"{t}","{t}; Doe, Jane","{t}","{t}","{t}","{t}","{t}"\n',
     "markdown": "- [{t}](https://arxiv.org/abs/2401.01234) {t}\n",
     "lines": "{t}\n",
 }

@@ -1,4 +1,5 @@
-"""``reviewer export bibtex|markdown OUT``: the selected papers as BibTeX or a survey skeleton."""
+"""``reviewer export bibtex|markdown|csv|ris OUT``: the selected papers as BibTeX, a survey
+skeleton, a spreadsheet or RIS."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from .common import open_review, plural, say
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    export = sub.add_parser("export", parents=[common], help="export BibTeX or a Markdown "
-                            "survey skeleton", description="By default the included and the "
+    export = sub.add_parser("export", parents=[common], help="export BibTeX, a Markdown "
+                            "survey skeleton, CSV or RIS", description="By default the included and the "
                             "starred papers; selection options combine.")
     kinds = export.add_subparsers(dest="kind", metavar="FORMAT", required=True)
 
@@ -36,6 +37,13 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                          "note, abstract. UTF-8, comma separated.")
     p.add_argument("out", metavar="OUT.csv")
     p.set_defaults(handler=cmd_csv)
+
+    p = kinds.add_parser("ris", parents=[common, selection],
+                         help="write a RIS file (EndNote, Zotero, Mendeley, Rayyan)",
+                         description="One record a paper, in the list's order; tags as KW, "
+                         "the note and the decision (as Rayyan writes it) as N1.")
+    p.add_argument("out", metavar="OUT.ris")
+    p.set_defaults(handler=cmd_ris)
 
     p = kinds.add_parser("markdown", parents=[common, selection],
                          help="write a Markdown survey skeleton for pandoc --citeproc")
@@ -99,6 +107,24 @@ def cmd_csv(ns: Namespace) -> int:
             with review.transaction():  # its keys freeze only once the file is in place
                 papers = selection.papers(review)
                 write_atomically(ns.out, to_csv(papers))
+                review.freeze_citekeys(p.id for p in papers)
+        except OSError as exc:
+            raise UsageError(f"{ns.out}: cannot write ({exc.strerror or exc})") from None
+        say(f"wrote {plural(len(papers), 'paper')} ({selection.describe()}) to {ns.out}")
+    return 0
+
+
+def cmd_ris(ns: Namespace) -> int:
+    from ..core.export.files import write_atomically
+    from ..core.export.ris import to_ris
+
+    with open_review(ns) as review:
+        selection = _selection(ns)
+        _check_writable(ns.out)
+        try:
+            with review.transaction():  # its keys (the ID tags) freeze once the file is in place
+                papers = selection.papers(review)
+                write_atomically(ns.out, to_ris(papers))
                 review.freeze_citekeys(p.id for p in papers)
         except OSError as exc:
             raise UsageError(f"{ns.out}: cannot write ({exc.strerror or exc})") from None

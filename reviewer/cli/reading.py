@@ -28,6 +28,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--format", choices=list(FORMATS), help="force a format")
     p.add_argument("--year", type=int, help="year for dates printed without one "
                    "(default: this year, or last year for a date still to come)")
+    p.add_argument("--decisions", action="store_true", help="also import the decisions "
+                   "the files carry (ASReview's label_included, Rayyan's inclusion notes) "
+                   "for papers still undecided; one undo takes them back with the import")
     p.set_defaults(handler=cmd_import)
 
     p = sub.add_parser("list", parents=[common], help="list papers (filters combine)")
@@ -87,12 +90,16 @@ def cmd_import(ns: Namespace) -> int:
     with open_review(ns) as review:
         progress = ProgressLine(sys.stderr, ns.files) if sys.stderr.isatty() else None
         try:
-            report = import_files(review, ns.files, ns.format, ns.year, progress)
+            report = import_files(review, ns.files, ns.format, ns.year, progress,
+                                  with_decisions=ns.decisions)
         finally:
             if progress:
                 progress.close()
         for f in report.files:
             say(f"{f.file}: {plural(f.found, 'paper')} ({f.label})")
+            if f.labelled and not ns.decisions:
+                say(f"  {plural(f.labelled, 'record')} came with a decision, not imported "
+                    "(--decisions imports them)")
             for warning in f.warnings[:MAX_SKIPPED_SHOWN]:
                 say(f"  warning: {warning}")
             if len(f.warnings) > MAX_SKIPPED_SHOWN:
@@ -103,6 +110,9 @@ def cmd_import(ns: Namespace) -> int:
                 say(f"  ... and {len(f.skipped) - MAX_SKIPPED_SHOWN} more skipped")
         say(f"Review {review.name!r}: {report.summary}; {plural(review.count(), 'paper')} "
             "in all.")
+        for pid, have, wanted in (report.decisions.kept if report.decisions else [])[
+                :MAX_SKIPPED_SHOWN]:
+            say(f"  #{pid} stays {have.value} (the file says {wanted.value})")
     return 0
 
 

@@ -11,7 +11,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -23,6 +23,7 @@ from .citekeys import base_key, unique_key
 from .dedup import DuplicateIndex, Fingerprint
 from .errors import InputError, ReviewerError
 from .history import Changes, encode
+from .imported_decisions import DecisionsApplied, apply_decisions, labelled
 from .halves import can_fork
 from .merge import apply_fields, merged_fields
 from .model import METADATA_FIELDS, Paper
@@ -43,6 +44,7 @@ class FileReport:
     found: int
     skipped: list[Skipped] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    labelled: int = 0  # records that came with a decision (ASReview's labels, Rayyan's)
 
     @property
     def label(self) -> str:
@@ -54,10 +56,12 @@ class ImportReport:
     files: list[FileReport]
     new: int = 0
     merged: int = 0
+    decisions: DecisionsApplied | None = None  # when asked to import them
 
     @property
     def summary(self) -> str:
-        return f"{self.new} new, {self.merged} already present (merged)"
+        text = f"{self.new} new, {self.merged} already present (merged)"
+        return f"{text}; {self.decisions.summary}" if self.decisions else text
 
 
 def recorded_path(path: Path) -> str:
@@ -115,7 +119,7 @@ def read_files(files: Sequence[str | Path], fmt: str | None = None, year: int | 
         if stream:
             on_papers(result.papers)
         reports.append(FileReport(name, path, used, len(result.papers), result.skipped,
-                                  warnings))
+                                  warnings, len(labelled(result.papers))))
         papers.extend(result.papers)
     if progress:
         progress("parse", len(files), len(files))
@@ -123,7 +127,9 @@ def read_files(files: Sequence[str | Path], fmt: str | None = None, year: int | 
 
 
 def import_files(review: Review, files: Sequence[str | Path], fmt: str | None = None,
-                 year: int | None = None, progress: Progress | None = None) -> ImportReport:
+                 year: int | None = None, progress: Progress | None = None,
+                 with_decisions: bool = False) -> ImportReport:
+    """``with_decisions``: also store the decisions the files carry, in the same undo step."""
     with gc_paused():
         child, version = _planning_child(review, files)
         try:
@@ -138,9 +144,15 @@ def import_files(review: Review, files: Sequence[str | Path], fmt: str | None = 
                 child.abandon()
             raise
         report = ImportReport(reports)
-        report.new, report.merged = store_papers(
-            review, papers, [r.path for r in reports], progress,
-            (decisions, version) if decisions else None)
+        records = labelled(papers) if with_decisions else []
+        # With decisions, one change: one undo takes back the papers and their decisions.
+        with review.change("import") if records else nullcontext() as changes:
+            report.new, report.merged = store_papers(
+                review, papers, [r.path for r in reports], progress,
+                (decisions, version) if decisions else None)
+            if records:
+                report.decisions = apply_decisions(review, records)
+                changes.label += f"; {report.decisions.decided} decisions"
     return report
 
 

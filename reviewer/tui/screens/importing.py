@@ -84,7 +84,10 @@ class ImportScreen(ModalScreen[ImportReport | str | None]):
 def outcome(result: ImportReport | str | None) -> tuple[str, str, float]:
     """What to tell the user about an import: (message, severity, seconds shown)."""
     if isinstance(result, ImportReport):
-        return f"Imported: {result.summary}", "information", 6
+        labelled = sum(f.labelled for f in result.files) if result.decisions is None else 0
+        unread = (f"; {labelled} decisions in the files left out (`reviewer import "
+                  "--decisions` takes them)") if labelled else ""
+        return f"Imported: {result.summary}{unread}", "information", 6
     if isinstance(result, str):
         return result, "error", 10
     return "Import cancelled; the review is as it was.", "warning", 5
