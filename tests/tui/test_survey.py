@@ -193,13 +193,26 @@ async def test_a_bad_file_at_import_leaves_the_review_as_it_was(tmp_path, review
         assert len(app.screen.state.rows) == 8
 
 
-async def test_the_import_screen_names_the_file_it_reads_and_pulses_for_one(tmp_path):
+async def test_the_import_screen_names_the_file_it_reads_and_pulses_for_one(tmp_path,
+                                                                             monkeypatch):
     import shutil
+    import threading
 
     from textual.widgets import Label, ProgressBar
 
+    from reviewer.tui.screens import importing
     from reviewer.tui.screens.importing import ImportScreen
 
+    # The import is held until the checks are done: a fast machine finished it, and
+    # dismissed the screen, before the test could look at it.
+    release = threading.Event()
+    real_import = importing.import_files
+
+    def held_import(*args, **kwargs):
+        release.wait(10)
+        return real_import(*args, **kwargs)
+
+    monkeypatch.setattr(importing, "import_files", held_import)
     odd = tmp_path / "[bold]dump[red].txt"  # shown as written, not as markup
     shutil.copy(FIXTURE, odd)
     app = ReviewerApp(tmp_path / "new.sqlite", files=[str(odd)], year=2024)
@@ -219,6 +232,8 @@ async def test_the_import_screen_names_the_file_it_reads_and_pulses_for_one(tmp_
         screen._show("store", 2, 8)
         assert str(screen.query_one("#import-label", Label).render()) == "Storing…"
         assert screen.query_one(ProgressBar).total == 8
+        release.set()
+        await _until_main(app, pilot)
 
 
 async def _until_main(app, pilot) -> None:
@@ -281,3 +296,32 @@ async def test_path_completion_offers_folders_and_hides_dot_files(tmp_path):
     assert await suggest(f"{tmp_path}/nothing") is None
     assert await suggest(f"{tmp_path}/no/such/folder/x") is None
     assert await suggest("") is None
+
+
+async def test_quitting_during_an_import_is_no_internal_error(tmp_path, monkeypatch):
+    import threading
+
+    from reviewer.tui.screens import importing
+    from reviewer.tui.screens.importing import ImportScreen
+
+    release = threading.Event()
+    real_import = importing.import_files
+
+    def held_import(*args, **kwargs):
+        release.wait(10)
+        return real_import(*args, **kwargs)
+
+    monkeypatch.setattr(importing, "import_files", held_import)
+    app = ReviewerApp(tmp_path / "new.sqlite", files=[str(FIXTURE)], year=2024)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(50):
+            if isinstance(app.screen, ImportScreen):
+                break
+            await pilot.pause(0.01)
+        screen = app.screen
+        assert isinstance(screen, ImportScreen)
+        await screen.query_one("#import-label").remove()  # as the app's teardown does
+        screen._show("parse", 0, 1)  # a progress update arriving after it
+        release.set()
+        await _until_main(app, pilot)
+    assert app.return_code in (None, 0)

@@ -54,6 +54,8 @@ class ImportScreen(ModalScreen[ImportReport | str | None]):
         self.app.call_from_thread(self._show, phase, done, total)
 
     def _show(self, phase: str, done: int, total: int) -> None:
+        if not self.is_attached or not self.query("#import-label"):
+            return  # the app is closing under a running import: nothing left to show
         label = PHASES.get(phase, phase)
         if phase == "parse" and done < len(self.files):
             label += f" {Path(self.files[done]).name}"
