@@ -82,7 +82,7 @@ def test_a_big_import_stays_in_wal(review):
     store_papers(review, _papers(BULK_PAPERS), ["/d/a.txt"], progress)
     assert set(modes) == {"wal"}
     assert review.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert review.conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+    assert review.conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
     assert review.count() == BULK_PAPERS
 
 
