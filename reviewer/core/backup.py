@@ -76,8 +76,8 @@ def take(conn: sqlite3.Connection, path: Path) -> Path | None:
     """A checked copy of the review, then the oldest beyond ``keep()`` removed."""
     refuse_if_damaged(conn, path)
     count = keep()
-    if not count or conn.execute("PRAGMA page_count").fetchone()[0] == 0:
-        return None
+    if not count or not conn.execute("SELECT count(*) FROM history").fetchone()[0]:
+        return None  # nothing of the user's yet
     folder = folder_of(path)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = folder / f"{Path(path).stem}-{stamp}{SUFFIX}"

@@ -827,6 +827,7 @@ def _check_is_review(path: Path) -> bool:
         try:
             application_id = conn.execute("PRAGMA application_id").fetchone()[0]
             tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            page_size = conn.execute("PRAGMA page_size").fetchone()[0]
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
@@ -839,6 +840,11 @@ def _check_is_review(path: Path) -> bool:
     if application_id != schema.APPLICATION_ID and tables:
         raise ReviewError(f"{path}: an SQLite database of another program, not a reviewer "
                           "review; left untouched")
+    if st.st_size % page_size:
+        # SQLite writes whole pages: a file cut short (a copy that did not finish, a full
+        # disk) is caught here for the price of a stat, before it meets the missing page.
+        raise damaged(path, f"{st.st_size} bytes, not a whole number of {page_size}-byte "
+                            "pages: cut short")
     return True
 
 
@@ -851,7 +857,7 @@ def last_opened() -> Path:
     return _opened[-1] if _opened else Path("the review")
 
 
-def damaged(path: Path, exc: BaseException | None = None) -> ReviewError:
+def damaged(path: Path, exc: BaseException | str | None = None) -> ReviewError:
     """What a user reads when SQLite finds the review's file damaged."""
     why = f" ({exc})" if exc else ""
     return ReviewError(f"{path}: the review file is damaged{why}; nothing was changed. Run "
