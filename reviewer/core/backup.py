@@ -72,14 +72,19 @@ def before_migration(conn: sqlite3.Connection, path: Path) -> None:
     take(conn, path)
 
 
+def _stamp() -> str:
+    return datetime.now().strftime("%Y%m%d-%H%M%S")
+
+
 def take(conn: sqlite3.Connection, path: Path) -> Path | None:
     """A checked copy of the review, then the oldest beyond ``keep()`` removed."""
     refuse_if_damaged(conn, path)
     count = keep()
-    if not count or not conn.execute("SELECT count(*) FROM history").fetchone()[0]:
+    if not count or not conn.execute("SELECT EXISTS (SELECT 1 FROM history) "
+                                     "OR EXISTS (SELECT 1 FROM papers)").fetchone()[0]:
         return None  # nothing of the user's yet
     folder = folder_of(path)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = _stamp()
     target = folder / f"{Path(path).stem}-{stamp}{SUFFIX}"
     partial = folder / f".{target.name}.partial"
     try:

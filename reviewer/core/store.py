@@ -807,8 +807,8 @@ def _check_is_review(path: Path) -> bool:
     """
     try:
         st = path.stat()
-    except FileNotFoundError:
-        return False
+    except (FileNotFoundError, NotADirectoryError):
+        return False  # Review.open makes the folder, or says why it cannot
     except OSError as exc:
         raise ReviewError(f"{path}: cannot read review ({exc.strerror or exc})") from None
     if stat.S_ISDIR(st.st_mode):
