@@ -186,3 +186,20 @@ def _in_process(path: Path, *args: str) -> tuple[int, str]:
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
         code = main(["--review", str(path), *args])
     return code, out.getvalue()
+
+
+def test_importing_the_review_into_itself_is_refused_before_it_is_read(tmp_path):
+    from reviewer.core.errors import InputError
+    from reviewer.core.importer import import_files
+    from reviewer.core.store import Review
+
+    from .conftest import FIXTURES
+
+    path = tmp_path / "review.sqlite"
+    with Review.open(path) as review:
+        import_files(review, [FIXTURES / "hf" / "rich.txt"], year=2024)
+        link = tmp_path / "link.txt"
+        os.link(path, link)
+        for target in (path, Path(f"{path}-wal"), link):
+            with pytest.raises(InputError, match="is the review itself"):
+                import_files(review, [target])

@@ -4,6 +4,7 @@ a damaged one from what can be read and from its backups."""
 from __future__ import annotations
 
 import argparse
+import shlex
 from argparse import Namespace
 
 from ..core.errors import ReviewError, UsageError
@@ -41,8 +42,8 @@ def cmd_check(ns: Namespace) -> int:
         for line in problems[:SHOWN]:
             say(f"  {line}")
         raise ReviewError(f"{path}: the review file is damaged ({len(problems)} problems "
-                          f"found; {plural(backups, 'backup')}); run `reviewer -r {path} "
-                          "check --repair` to rebuild it")
+                          f"found; {plural(backups, 'backup')}); run `reviewer -r "
+                          f"{shlex.quote(str(path))} check --repair` to rebuild it")
     result = repair(path)
     if result.source == "rows":
         lost = sum(result.skipped.values())

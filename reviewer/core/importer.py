@@ -124,6 +124,7 @@ def read_files(files: Sequence[str | Path], fmt: str | None = None, year: int | 
 
 def import_files(review: Review, files: Sequence[str | Path], fmt: str | None = None,
                  year: int | None = None, progress: Progress | None = None) -> ImportReport:
+    _refuse_the_review_itself(review, files)
     with gc_paused():
         child, version = _planning_child(review, files)
         try:
@@ -142,6 +143,27 @@ def import_files(review: Review, files: Sequence[str | Path], fmt: str | None = 
             review, papers, [r.path for r in reports], progress,
             (decisions, version) if decisions else None)
     return report
+
+
+def _refuse_the_review_itself(review: Review, files: Sequence[str | Path]) -> None:
+    """Reading the review's own file (or its -wal or -shm) with open() and closing it
+    would drop every lock this process holds on the review: other processes could then
+    delete its WAL under it (issue 16)."""
+    own = set()
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        try:
+            st = os.stat(f"{review.path}{suffix}")
+        except OSError:
+            continue
+        own.add((st.st_dev, st.st_ino))
+    for file in files:
+        try:
+            st = os.stat(file)
+        except OSError:
+            continue  # read_files names it
+        if (st.st_dev, st.st_ino) in own:
+            raise InputError(str(file), "is the review itself (or one of its files), not a "
+                                        "dump to import")
 
 
 # Dumps this big are deduplicated by a child process while they are parsed (planning.py);

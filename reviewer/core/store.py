@@ -859,10 +859,12 @@ def last_opened() -> Path:
 
 def damaged(path: Path, exc: BaseException | str | None = None) -> ReviewError:
     """What a user reads when SQLite finds the review's file damaged."""
+    import shlex
+
     why = f" ({exc})" if exc else ""
     return ReviewError(f"{path}: the review file is damaged{why}; nothing was changed. Run "
-                       f"`reviewer -r {path} check --repair` to rebuild it from what can be "
-                       "read and from its backups")
+                       f"`reviewer -r {shlex.quote(str(path))} check --repair` to rebuild it "
+                       "from what can be read and from its backups")
 
 
 def database_error(exc: sqlite3.Error, path: Path) -> ReviewError:
