@@ -125,3 +125,29 @@ def _fresh_problems():
     backup.problems.clear()
     yield
     backup.problems.clear()
+
+
+def test_the_tui_backs_up_at_launch_not_at_the_first_key(tmp_path, monkeypatch):
+    import argparse
+
+    import reviewer.tui.app as tui_app
+    from reviewer.cli.tui_launch import launch
+
+    path = tmp_path / "r.sqlite"
+    assert cli("-r", str(path), "import", str(FIXTURES / "hf" / "rich.txt"))[0] == 0
+    seen = []
+
+    class App:  # stands in for the UI: what matters is what launch did before it
+        return_code = 0
+
+        def __init__(self, *args, **kwargs):
+            seen.append(len(backup.backups_of(path)))
+
+        def run(self):
+            pass
+
+    monkeypatch.setattr(tui_app, "ReviewerApp", App)
+    ns = argparse.Namespace(files=[], format=None, demo=False, review=str(path), year=None,
+                            theme=None)
+    assert launch(ns) == 0
+    assert seen == [1]

@@ -142,10 +142,10 @@ class Review:
     def __init__(self, conn: sqlite3.Connection, path: Path):
         self.conn = conn
         self.path = path
-        _opened.append(path)
+        _opened[:] = [path]
         self.read_only = False
         self._active: Changes | None = None
-        # Whether this connection has seen to the day's backup (backup.py).
+        # The day (YYYYMMDD) this connection last saw to the day's backup (backup.py).
         self.backed_up = ""
         self._checked = False
 
@@ -218,9 +218,8 @@ class Review:
         if not checked:
             self.conn.execute("PRAGMA foreign_keys = OFF")
         try:
-            if not self.backed_up:
-                from .backup import daily
-                daily(self)
+            from .backup import daily
+            daily(self)
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
             except sqlite3.Error as exc:
@@ -848,7 +847,7 @@ def _check_is_review(path: Path) -> bool:
     return True
 
 
-# The reviews this process has opened, for naming the file in an SQLite error met
+# The review this process opened last, for naming the file in an SQLite error met
 # outside the store (the CLI's last guard).
 _opened: list[Path] = []
 
