@@ -135,6 +135,8 @@ def test_an_open_review_keeps_its_wal_through_import_export_and_cli_edits(tmp_pa
 CLI_LOOP = """
 import contextlib, io, sys
 from reviewer.cli import main
+from reviewer.core.errors import ReviewError
+from reviewer.core.store import Review
 path, stop = sys.argv[1], sys.argv[2]
 import os
 failures, runs = [], 0
@@ -146,6 +148,10 @@ while not os.path.exists(stop):
         runs += 1
         if code != 0:
             failures.append(f"{args[0]}: {err.getvalue().strip()}")
+    try:  # what a TUI launch does before its screen
+        Review.open(path).close()
+    except ReviewError as exc:
+        failures.append(f"open: {exc}")
 print(runs, len(failures))
 for f in failures[:5]:
     print(f)
@@ -154,7 +160,8 @@ for f in failures[:5]:
 
 def test_readers_and_writers_wait_for_a_big_import_instead_of_failing(tmp_path):
     """While 6,000 papers are imported (over the old rollback-journal threshold), list,
-    stats and star in another process never fail with 'busy'."""
+    stats, star and opening the review as a TUI launch does, in another process, never
+    fail with 'busy'."""
     from .bench import synth
 
     path = tmp_path / "review.sqlite"

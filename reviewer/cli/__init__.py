@@ -39,7 +39,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
     try:
-        return _run(args)
+        try:
+            return _run(args)
+        finally:
+            _warn_backup_problems()
     except ReviewerError as exc:
         _error(str(exc))
         return exc.exit_status
@@ -75,10 +78,7 @@ def _run(args: list[str]) -> int:
     with gc_paused():
         parser = commands.command_parser(args[index])
         ns = parser.parse_args(args)
-        try:
-            return ns.handler(ns)
-        finally:
-            _warn_backup_problems()
+        return ns.handler(ns)
 
 
 def _warn_backup_problems() -> None:
