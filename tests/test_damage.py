@@ -114,7 +114,9 @@ def test_check_says_a_sound_review_is_sound(tmp_path):
     assert code == 0 and "ok" in out and err == ""
 
 
-def test_check_repair_rebuilds_from_the_readable_rows_and_keeps_the_damaged_file(tmp_path):
+def test_check_repair_rebuilds_from_the_readable_rows_and_keeps_the_damaged_file(
+        tmp_path, monkeypatch):
+    monkeypatch.setenv("REVIEWER_BACKUPS", "0")  # the rows alone
     path = _review(tmp_path)
     with Review.open(path) as review:
         papers_before = {p.id: p for p in review.papers()}
@@ -161,7 +163,7 @@ def test_check_repair_restores_the_newest_good_backup_when_nothing_can_be_read(t
 
     code, out, err = cli("-r", str(path), "check", "--repair")
     assert code == 0, err
-    assert "restored from the backup" in out
+    assert "nothing could be read; restored the newest good backup" in out
     assert [p.read_bytes() for p in tmp_path.glob("survey.damaged-*.sqlite")] == [damaged_bytes]
     with Review.open(path) as review:
         assert review.count() == count
@@ -176,3 +178,53 @@ def test_check_repair_leaves_a_sound_review_alone(tmp_path):
     assert code == 0 and "ok" in out
     assert path.read_bytes() == before
     assert not list(tmp_path.glob("*.damaged-*"))
+
+
+def test_check_repair_fills_what_the_damage_lost_from_the_newest_backup(tmp_path):
+    path = _review(tmp_path)  # the day's backup was taken before its star
+    with Review.open(path) as review:
+        papers_before = {p.id: p for p in review.papers()}
+    assert len(backup.backups_of(path)) == 1
+    assert cli("-r", str(path), "untag", "3", "keep-me")[0] == 0  # after the backup
+    assert cli("-r", str(path), "tag", "300", "late")[0] == 0
+    size, leaves, root = _pages(path, "papers")
+    zero_page(path, leaves[len(leaves) // 2], size)
+
+    code, out, err = cli("-r", str(path), "check", "--repair")
+    assert code == 0, err
+    assert "rebuilt from the rows that could be read" in out and "taken from the backup" in out
+    with Review.open(path) as review:
+        papers = {p.id: p for p in review.papers()}
+        labels = [e.label for e in review.history(100)]
+    assert set(papers) == set(papers_before)  # none lost: the backup had them all
+    assert papers[3].tags == []  # the untag made after the backup holds
+    assert papers[300].tags == ["late"]
+    assert labels[:2] == ["tag #300 late", "untag #3 keep-me"]
+
+
+def test_check_repair_of_an_unfindable_table_takes_its_papers_from_the_backup(tmp_path):
+    path = _review(tmp_path)
+    with Review.open(path) as review:
+        count = review.count()
+    size, _leaves, root = _pages(path, "papers")
+    flip_bytes(path, root, size)  # the papers table's root: no paper can be found
+    code, out, err = cli("-r", str(path), "check", "--repair")
+    assert code == 0, err
+    assert f"{count} papers the damage lost taken from the backup" in out
+    with Review.open(path) as review:
+        assert review.count() == count
+
+
+def test_check_repair_of_a_file_one_byte_short_loses_at_most_its_last_page(tmp_path):
+    path = _review(tmp_path)
+    with Review.open(path) as review:
+        count = review.count()
+        history = len(review.history(100))
+    cut_one_byte(path)
+    assert cli("-r", str(path), "list")[0] == 2
+    code, out, err = cli("-r", str(path), "check", "--repair")
+    assert code == 0, err
+    with Review.open(path) as review:
+        assert count - 40 < review.count() <= count
+        assert len(review.history(100)) <= history
+    assert cli("-r", str(path), "check")[0] == 0

@@ -50,8 +50,11 @@ def cmd_check(ns: Namespace) -> int:
         where = ", ".join(f"{table} {n}" for table, n in sorted(result.skipped.items()))
         what = (f"rebuilt from the rows that could be read ({lost} unreadable rows or "
                 f"stretches skipped: {where})" if lost else "rebuilt; every row could be read")
+        if result.filled:
+            what += (f"; {plural(result.filled, 'paper')} the damage lost taken from the "
+                     f"backup {result.backup}")
     else:
-        what = f"restored from the backup {result.source} (it held more than the readable rows)"
+        what = f"nothing could be read; restored the newest good backup, {result.source}"
     say(f"{path}: {what}: {plural(result.papers, 'paper')}, "
         f"{plural(result.history, 'history entry')}.")
     say(f"The damaged file is kept, unchanged, as {result.damaged_copy}")

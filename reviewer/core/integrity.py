@@ -69,31 +69,38 @@ class Repair:
     papers: int
     history: int
     skipped: dict[str, int] = field(default_factory=dict)  # table -> rows or groups lost
+    backup: Path | None = None  # the backup that filled in what the damage lost
+    filled: int = 0  # papers taken from it
     damaged_copy: Path | None = None
 
 
 def repair(path: Path) -> Repair:
     """Put a rebuilt review in place of the damaged one at ``path``; the damaged file (and
-    its -wal) is renamed to NAME.damaged-DATE.sqlite beside it, its bytes untouched."""
+    its -wal) is renamed to NAME.damaged-DATE.sqlite beside it, its bytes untouched.
+
+    What can be read of the damaged file is the newest state of the user's work; the
+    papers it lost (on unreadable pages) are taken, with their tags, sections and
+    sources, from the newest good backup. With nothing readable, the backup is all."""
     from .backup import backups_of
 
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     rebuilt = path.with_name(f".{path.name}.repair-{stamp}")
-    best: Repair | None = None
+    good = next((b for b in backups_of(path) if not integrity_check(b)), None)
+    result: Repair | None = None
     try:
-        best = _recover_rows(path, rebuilt)
+        result = _recover_rows(path, rebuilt)
     except sqlite3.DatabaseError:
         _remove(rebuilt)  # nothing readable at all: the backups are all there is
-    for backup in backups_of(path):
-        if integrity_check(backup):
-            continue
-        candidate = _score(backup, str(backup))
-        if best is None or (candidate.history, candidate.papers) > (best.history, best.papers):
-            _remove(rebuilt)
-            _copy_backup(backup, rebuilt)
-            best = candidate
-        break  # the newest good backup only
-    if best is None:
+    if result is not None and good is not None:
+        result.backup = good
+        result.filled = _fill_from(rebuilt, good)
+        if result.filled:
+            result.papers = _score(rebuilt, "rows").papers
+    elif good is not None:
+        _copy_backup(good, rebuilt)
+        result = _score(rebuilt, str(good))
+        result.backup = good
+    if result is None:
         raise ReviewError(f"{path}: nothing could be read from the damaged review and it has "
                           "no good backup; the file is left as it was")
     problems = integrity_check(rebuilt)
@@ -108,8 +115,8 @@ def repair(path: Path) -> Repair:
             os.replace(side, f"{aside}{extra}")
     os.replace(path, aside)
     os.replace(rebuilt, path)
-    best.damaged_copy = aside
-    return best
+    result.damaged_copy = aside
+    return result
 
 
 def _open_read_only(path: Path) -> sqlite3.Connection:
@@ -256,10 +263,54 @@ def _score(path: Path, source: str) -> Repair:
     conn = _open_read_only(path)
     try:
         papers = conn.execute("SELECT count(*) FROM papers WHERE removed = 0").fetchone()[0]
-        history = conn.execute("SELECT coalesce(max(id), 0) FROM history").fetchone()[0]
+        history = conn.execute("SELECT count(*) FROM history").fetchone()[0]
     finally:
         conn.close()
     return Repair(source, papers, history)
+
+
+def _fill_from(rebuilt: Path, backup: Path) -> int:
+    """Add the papers ``rebuilt`` lacks from ``backup``, with what hangs on them; how many.
+    Only those papers' rows come over: a tag removed since the backup stays removed."""
+    # uri=True: ATTACH then reads the backup's name as a URI, read-only.
+    conn = sqlite3.connect(rebuilt.resolve().as_uri(), uri=True, isolation_level=None)
+    try:
+        conn.execute("ATTACH DATABASE ? AS old", (f"{backup.resolve().as_uri()}?mode=ro",))
+        conn.execute("PRAGMA foreign_keys = OFF")
+        conn.execute("BEGIN")
+        before = {r[0] for r in conn.execute("SELECT id FROM main.papers")}
+        common = _common_columns(conn, "papers")
+        conn.execute(f"INSERT OR IGNORE INTO main.papers ({common}) SELECT {common} "
+                     "FROM old.papers WHERE id NOT IN (SELECT id FROM main.papers)")
+        added = [r[0] for r in conn.execute("SELECT id FROM main.papers")
+                 if r[0] not in before]
+        conn.execute("CREATE TEMP TABLE added (id INTEGER PRIMARY KEY)")
+        conn.executemany("INSERT INTO added VALUES (?)", [(i,) for i in added])
+        conn.execute("INSERT OR IGNORE INTO main.batches SELECT * FROM old.batches "
+                     "WHERE id IN (SELECT batch FROM main.papers WHERE id IN added)")
+        conn.execute("INSERT OR IGNORE INTO main.sections SELECT * FROM old.sections "
+                     "WHERE id IN (SELECT section_id FROM old.section_papers "
+                     "WHERE paper_id IN added)")
+        for table in ("tags", "sources", "section_papers", "frozen_citekeys"):
+            try:
+                columns = _common_columns(conn, table)
+                conn.execute(f"INSERT OR IGNORE INTO main.{table} ({columns}) SELECT "
+                             f"{columns} FROM old.{table} WHERE paper_id IN added")
+            except sqlite3.OperationalError:  # a table the backup's schema lacks
+                pass
+        _drop_dangling(conn)
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+    return len(added)
+
+
+def _common_columns(conn: sqlite3.Connection, table: str) -> str:
+    mine = [r[1] for r in conn.execute(f"PRAGMA main.table_info({table})")]
+    theirs = {r[1] for r in conn.execute(f"PRAGMA old.table_info({table})")}
+    if not theirs:
+        raise sqlite3.OperationalError(f"no table {table}")
+    return ", ".join(c for c in mine if c in theirs)
 
 
 def _copy_backup(backup: Path, target: Path) -> None:
