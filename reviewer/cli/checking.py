@@ -16,8 +16,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser(
         "check", parents=[common], help="check the review file for damage (and repair it)",
         description="Run SQLite's integrity check on the review. With --repair, a damaged "
-        "review is rebuilt from what can still be read, or from its newest good backup, "
-        "whichever holds more; the damaged file is kept beside it as "
+        "review is rebuilt from what can still be read, and the papers on unreadable pages "
+        "are taken from its newest good backup; the damaged file is kept beside it as "
         "NAME.damaged-DATE.sqlite. Close the app on this review first.")
     p.add_argument("--repair", action="store_true", help="rebuild a damaged review")
     p.set_defaults(handler=cmd_check)

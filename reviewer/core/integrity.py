@@ -7,9 +7,10 @@ day's first write, a migration) run ``PRAGMA quick_check`` first and refuse to w
 damaged file.
 
 ``repair`` never writes into the damaged file: it copies what SQLite can still read into a
-new review, table by table and row by row (skipping what cannot be read, as the sqlite3
-shell's ``.recover`` does), compares it with the newest good backup and keeps whichever
-holds more of the user's work; the damaged file is moved aside, whole, beside it.
+new review, table by table and row by row (skipping what cannot be read), and takes the
+papers it lost from the newest good backup; the damaged file is moved aside, whole.
+(The sqlite3 shell's ``.recover`` reads pages directly, but needs the sqlite_dbpage
+table, which Debian's SQLite 3.40 lacks: it failed with "SQL logic error" here.)
 """
 
 from __future__ import annotations
