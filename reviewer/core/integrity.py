@@ -121,8 +121,11 @@ def repair(path: Path) -> Repair:
 
 
 def _open_read_only(path: Path) -> sqlite3.Connection:
+    from .store import BUSY_TIMEOUT
+
     mode = "mode=ro" if Path(f"{path}-wal").exists() else "mode=ro&immutable=1"
-    return sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True, isolation_level=None)
+    return sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True, isolation_level=None,
+                           timeout=BUSY_TIMEOUT)
 
 
 def _recover_rows(path: Path, rebuilt: Path) -> Repair:
