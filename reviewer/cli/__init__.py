@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 
@@ -38,10 +39,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
     try:
-        return _run(args)
+        try:
+            return _run(args)
+        finally:
+            _warn_backup_problems()
     except ReviewerError as exc:
         _error(str(exc))
         return exc.exit_status
+    except sqlite3.Error as exc:  # met while reading: the file is damaged, or gone
+        from ..core.store import database_error, last_opened
+
+        _error(str(database_error(exc, last_opened())))
+        return 2
     except KeyboardInterrupt:
         _error("interrupted; the review holds every change made before this point")
         return 130
@@ -70,6 +79,14 @@ def _run(args: list[str]) -> int:
         parser = commands.command_parser(args[index])
         ns = parser.parse_args(args)
         return ns.handler(ns)
+
+
+def _warn_backup_problems() -> None:
+    backup = sys.modules.get("reviewer.core.backup")
+    for problem in backup.problems if backup else ():
+        _error(f"warning: {problem}")
+    if backup:
+        backup.problems.clear()
 
 
 def _command_index(args: list[str]) -> int | None:

@@ -30,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "section": "sections",
     "config": "settings",
     "export": "exporting",
+    "check": "checking",
 }
 
 EPILOG = """\

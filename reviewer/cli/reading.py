@@ -137,7 +137,7 @@ def list_filters(ns: Namespace) -> list[F.Filter]:
 
 
 def cmd_list(ns: Namespace) -> int:
-    with open_review(ns) as review:
+    with open_review(ns, read_only=True) as review:
         if ns.section:
             ns.section = review.section(ns.section).title
         # The list rows first (cheap); whole papers only for what --json prints.
@@ -168,7 +168,7 @@ def cmd_list(ns: Namespace) -> int:
 
 
 def cmd_show(ns: Namespace) -> int:
-    with open_review(ns) as review:
+    with open_review(ns, read_only=True) as review:
         papers = review.papers(resolve_ids(review, ns.ids))
         if ns.json:
             print_json([p.to_json() for p in papers] if len(papers) > 1 else papers[0].to_json())
@@ -178,7 +178,7 @@ def cmd_show(ns: Namespace) -> int:
 
 
 def cmd_stats(ns: Namespace) -> int:
-    with open_review(ns) as review:
+    with open_review(ns, read_only=True) as review:
         stats = review.stats()
         if ns.json:
             print_json(stats)
@@ -201,7 +201,7 @@ def cmd_reviews(ns: Namespace) -> int:
     rows = []
     for path in list_reviews():
         try:
-            with Review.open(path) as review:
+            with Review.open(path, read_only=True) as review:
                 rows.append({"name": path.stem, "path": str(path), "papers": review.count()})
         except Exception as exc:  # one broken file must not hide the others
             rows.append({"name": path.stem, "path": str(path), "error": str(exc)})
@@ -220,7 +220,7 @@ def cmd_reviews(ns: Namespace) -> int:
 def cmd_history(ns: Namespace) -> int:
     if ns.limit < 1:
         raise UsageError("--limit must be at least 1")
-    with open_review(ns) as review:
+    with open_review(ns, read_only=True) as review:
         entries = review.history(ns.limit)
         if not entries:
             say("No changes yet.")

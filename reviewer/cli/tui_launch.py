@@ -40,7 +40,10 @@ def launch(ns: Namespace) -> int:
             path = review_path(ns.review)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
-    Review.open(path).close()  # a corrupt or foreign file fails here, in the shell
+    with Review.open(path) as review:  # a corrupt or foreign file fails here, in the shell
+        from ..core.backup import daily
+
+        daily(review)  # here, not at the first key of the day, which it would stall
 
     from ..tui.app import ReviewerApp  # Textual is imported only on this path
 
