@@ -18,7 +18,7 @@ import re
 import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import PurePath
+from pathlib import Path, PurePath
 
 from ..store import Review
 
@@ -278,3 +278,13 @@ def prisma_svg(counts: PrismaCounts, title: str = "PRISMA 2020 flow diagram") ->
         f'<rect width="{WIDTH}" height="{height}" fill="#fff"/>',
     ]
     return "\n".join(head + body + ["</svg>", ""])
+
+
+def beside(markdown_path: str | Path) -> Path:
+    """Where the skeleton's flow diagram goes: survey.md -> survey-prisma.svg."""
+    path = Path(markdown_path)
+    return path.with_name(f"{path.stem}-prisma.svg")
+
+
+def diagram_title(review: Review) -> str:
+    return f"PRISMA 2020 flow diagram of the review {review.name}"
