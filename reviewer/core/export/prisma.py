@@ -49,6 +49,11 @@ class PrismaCounts:
     included: int
     reasons: tuple[tuple[str, int], ...] = ()  # exclusion reason -> papers, most first
 
+    def __post_init__(self) -> None:
+        # Most papers first, ties by name; a reason no paper has now is left out.
+        ranked = sorted(((r, n) for r, n in self.reasons if n), key=lambda rn: (-rn[1], rn[0]))
+        object.__setattr__(self, "reasons", tuple(ranked))
+
     @property
     def records(self) -> int:
         return sum(s.records for s in self.sources)
@@ -75,10 +80,9 @@ def prisma_counts(review: Review, reasons: Mapping[str, int] | None = None) -> P
     """The review's flow; ``reasons`` maps each exclusion reason to its papers."""
     stats = review.stats()
     sources = tuple(SourceCount(f, fmt, n) for f, fmt, n in review.source_counts())
-    ranked = sorted(((r, n) for r, n in (reasons or {}).items() if n), key=lambda rn: (-rn[1], rn[0]))
     return PrismaCounts(sources=sources, papers=stats["papers"], undecided=stats["undecided"],
                         maybe=stats["maybe"], excluded=stats["exclude"],
-                        included=stats["include"], reasons=tuple(ranked))
+                        included=stats["include"], reasons=tuple((reasons or {}).items()))
 
 
 # -- the SVG -------------------------------------------------------------------------------
