@@ -22,6 +22,7 @@ from reviewer.core.store import Review
 
 from .export_review import build
 from .test_export_bibtex import golden
+from .test_export_markdown import needs_pandoc, pandoc
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -277,3 +278,13 @@ def test_export_prisma_into_a_missing_folder_is_a_usage_error(fixed, tmp_path, c
     assert main(["--review", str(fixed.path), "export", "prisma",
                  str(tmp_path / "nope" / "f.svg")]) == 2
     assert "no such directory" in capsys.readouterr().err
+
+
+@needs_pandoc
+def test_pandoc_shows_the_diagram_as_a_figure(fixed, tmp_path):
+    md = tmp_path / "survey.md"
+    assert main(["--review", str(fixed.path), "export", "markdown", str(md)]) == 0
+    proc = subprocess.run([pandoc(), md.name, "--citeproc", "--fail-if-warnings", "-t", "html"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert '<img src="survey-prisma.svg"' in proc.stdout and "<figure>" in proc.stdout

@@ -8,8 +8,9 @@ retrieval" and "reports assessed for eligibility" are its records screened, and 
 exclusion reasons sit with the records excluded; the diagram says so under the boxes.
 
 The PyPI packages that draw this diagram need matplotlib or pydantic and a native renderer,
-and put reasons only at the reports stage reviewer does not have: a template of our own
-is a hundred lines of plain SVG.
+and put reasons only at the reports stage reviewer does not have: this template writes
+plain SVG 1.1 with presentation attributes only (no CSS, no script, no font embedded), which
+rsvg-convert, Inkscape, browsers and pandoc's PDF route all draw alike.
 """
 
 from __future__ import annotations
@@ -96,6 +97,9 @@ GAP = 34                        # between rows, room for the downward arrow
 # (DejaVu Sans averages about 0.6 em a character; Arial and Helvetica are narrower).
 CHARS = int((BOX_W - 2 * PAD) / (0.6 * FONT))
 MAX_REASON_LINES = MAX_SOURCE_LINES = 2
+STROKE = 'stroke="#333" stroke-width="1"'
+BOX = 'fill="#fff" stroke="#333" stroke-width="1.2"'
+ARROW = 'stroke="#333" stroke-width="1.4" marker-end="url(#head)"'
 
 NOTE = ("reviewer screens each record once, on what the imported lists hold: PRISMA's "
         "reports sought for retrieval and reports assessed for eligibility are the records "
@@ -120,14 +124,9 @@ def _shorten_middle(text: str, width: int) -> str:
     return text[:width - 1 - tail] + "…" + text[-tail:]
 
 
-def _wrap(text: str, width: int = CHARS, max_lines: int | None = None,
-          indent: str = "") -> list[str]:
-    lines = textwrap.wrap(text, width, subsequent_indent=indent + "  ", initial_indent=indent,
-                          break_long_words=True, break_on_hyphens=False) or [indent]
-    if max_lines and len(lines) > max_lines:
-        lines = lines[:max_lines]
-        lines[-1] = lines[-1][:width - 1].rstrip() + "…"
-    return lines
+def _wrap(text: str, width: int = CHARS, indent: str = "") -> list[str]:
+    return textwrap.wrap(text, width, subsequent_indent=indent + "  ", initial_indent=indent,
+                         break_long_words=True, break_on_hyphens=False) or [indent]
 
 
 def _n(count: int) -> str:
@@ -202,7 +201,7 @@ def _text(x: float, y: float, text: str, bold: bool = False, extra: str = "") ->
 
 def _draw_box(out: list[str], box: _Box, x: int, y: int, height: int) -> None:
     out.append(f'<g id="{box.id}">')
-    out.append(f'<rect x="{x}" y="{y}" width="{BOX_W}" height="{height}" class="box"/>')
+    out.append(f'<rect x="{x}" y="{y}" width="{BOX_W}" height="{height}" {BOX}/>')
     for i, (line, bold) in enumerate(box.lines):
         out.append(_text(x + PAD, y + PAD + FONT - 2 + i * LINE, line, bold,
                          ' xml:space="preserve"'))
@@ -210,7 +209,7 @@ def _draw_box(out: list[str], box: _Box, x: int, y: int, height: int) -> None:
 
 
 def _arrow(out: list[str], x1: float, y1: float, x2: float, y2: float) -> None:
-    out.append(f'<line x1="{x1:g}" y1="{y1:g}" x2="{x2:g}" y2="{y2:g}" class="arrow" marker-end="url(#head)"/>')
+    out.append(f'<line x1="{x1:g}" y1="{y1:g}" x2="{x2:g}" y2="{y2:g}" {ARROW}/>')
 
 
 def prisma_svg(counts: PrismaCounts, title: str = "PRISMA 2020 flow diagram") -> str:
@@ -219,7 +218,7 @@ def prisma_svg(counts: PrismaCounts, title: str = "PRISMA 2020 flow diagram") ->
     header_h = 34
     y = 12
     body.append(f'<rect x="{LEFT_X}" y="{y}" width="{RIGHT_X + BOX_W - LEFT_X}" '
-                f'height="{header_h}" rx="8" class="header"/>')
+                f'height="{header_h}" rx="8" fill="#f6d860" {STROKE}/>')
     body.append(_text((LEFT_X + RIGHT_X + BOX_W) / 2, y + 22, "Identification of studies via "
                       "databases and registers", True, ' text-anchor="middle"'))
     y += header_h + 18
@@ -251,7 +250,7 @@ def prisma_svg(counts: PrismaCounts, title: str = "PRISMA 2020 flow diagram") ->
     for phase, (top, bottom) in phases.items():
         body.append(f'<g id="phase-{phase.lower()}">')
         body.append(f'<rect x="{BAR_X}" y="{top}" width="{BAR_W}" height="{bottom - top}" '
-                    f'rx="6" class="phase"/>')
+                    f'rx="6" fill="#aacbea" {STROKE}/>')
         mid_x, mid_y = BAR_X + BAR_W / 2 + 5, (top + bottom) / 2
         body.append(_text(mid_x, mid_y, phase, True, f' text-anchor="middle" '
                           f'transform="rotate(-90 {mid_x:g} {mid_y:g})"'))
@@ -259,7 +258,7 @@ def prisma_svg(counts: PrismaCounts, title: str = "PRISMA 2020 flow diagram") ->
 
     y -= GAP - 18
     note = _wrap(NOTE, int((RIGHT_X + BOX_W - LEFT_X) / (0.6 * (FONT - 2))))
-    body.append('<g id="note" class="note">')
+    body.append('<g id="note" font-size="11" fill="#444">')
     for i, line in enumerate(note):
         body.append(_text(LEFT_X, y + 11 + i * 15, line))
     body.append("</g>")
@@ -274,11 +273,6 @@ def prisma_svg(counts: PrismaCounts, title: str = "PRISMA 2020 flow diagram") ->
         "<defs><marker id=\"head\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" "
         "markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" "
         "fill=\"#333\"/></marker></defs>",
-        "<style>.box{fill:#fff;stroke:#333;stroke-width:1.2}"
-        ".arrow{stroke:#333;stroke-width:1.4}"
-        ".header{fill:#f6d860;stroke:#333;stroke-width:1}"
-        ".phase{fill:#aacbea;stroke:#333;stroke-width:1}"
-        ".note text{font-size:11px;fill:#444}</style>",
         f'<rect width="{WIDTH}" height="{height}" fill="#fff"/>',
     ]
     return "\n".join(head + body + ["</svg>", ""])
