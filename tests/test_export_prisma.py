@@ -288,3 +288,12 @@ def test_pandoc_shows_the_diagram_as_a_figure(fixed, tmp_path):
                           cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert '<img src="survey-prisma.svg"' in proc.stdout and "<figure>" in proc.stdout
+
+
+def test_a_skeleton_name_that_is_not_utf8_is_refused_before_writing(fixed, tmp_path, capsys):
+    md = os.path.join(str(tmp_path), os.fsdecode(b"caf\xe9.md"))  # as argv gives it
+    assert main(["--review", str(fixed.path), "export", "markdown", md,
+                 "--bib", str(tmp_path / "refs.bib")]) == 2
+    err = capsys.readouterr().err
+    assert "flow diagram" in err and "not UTF-8" in err and len(err.splitlines()) == 1
+    assert not list(tmp_path.glob("*.md")) and not (tmp_path / "refs.bib").exists()

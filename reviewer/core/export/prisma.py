@@ -285,4 +285,4 @@ def beside(markdown_path: str | Path) -> Path:
 
 
 def diagram_title(review: Review) -> str:
-    return f"PRISMA 2020 flow diagram of the review {review.name}"
+    return f"PRISMA 2020 flow diagram: review {review.name}"
