@@ -68,7 +68,9 @@ def test_structure(fixed, tmp_path):
                      keys["Segment Anything"], keys["Segment Anything in Medical Images"]]
     # The PRISMA-style counts are the review's own.
     stats = fixed.stats()
-    assert f"| Papers screened | {stats['papers']} |" in text
+    # Screened means decided (as in the flow diagram): the undecided are not yet screened.
+    assert f"| Papers screened | {stats['papers'] - stats['undecided']} |" in text
+    assert f"| Not yet decided | {stats['undecided']} |" in text
     assert f"| Excluded | {stats['exclude']} |" in text
     assert f"| Included | {stats['include']} |" in text
 

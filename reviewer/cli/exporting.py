@@ -1,5 +1,5 @@
-"""``reviewer export bibtex|markdown|csv|ris OUT``: the selected papers as BibTeX, a survey
-skeleton, a spreadsheet or RIS."""
+"""``reviewer export bibtex|markdown|csv|ris|prisma OUT``: the selected papers as BibTeX, a
+survey skeleton, a spreadsheet or RIS; the review's PRISMA flow diagram."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from .common import open_review, plural, say
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     export = sub.add_parser("export", parents=[common], help="export BibTeX, a Markdown "
-                            "survey skeleton, CSV or RIS", description="By default the included and the "
+                            "survey skeleton, CSV, RIS or a PRISMA diagram", description="By default the included and the "
                             "starred papers; selection options combine.")
     kinds = export.add_subparsers(dest="kind", metavar="FORMAT", required=True)
 
@@ -45,8 +45,17 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("out", metavar="OUT.ris")
     p.set_defaults(handler=cmd_ris)
 
+    p = kinds.add_parser("prisma", parents=[common],
+                         help="write the review's PRISMA 2020 flow diagram as SVG",
+                         description="Records per imported file, duplicates merged, "
+                         "screened, excluded (with reasons), maybe, included: the whole "
+                         "review's flow, whatever a selection would export.")
+    p.add_argument("out", metavar="OUT.svg")
+    p.set_defaults(handler=cmd_prisma)
+
     p = kinds.add_parser("markdown", parents=[common, selection],
-                         help="write a Markdown survey skeleton for pandoc --citeproc")
+                         help="write a Markdown survey skeleton for pandoc --citeproc "
+                         "(with its .bib and its PRISMA flow diagram beside it)")
     p.add_argument("out", metavar="OUT.md")
     p.add_argument("--bib", metavar="REFS.bib", help="also write the .bib the skeleton cites "
                    "(default: OUT.bib beside OUT.md)")
@@ -132,18 +141,40 @@ def cmd_ris(ns: Namespace) -> int:
     return 0
 
 
+def cmd_prisma(ns: Namespace) -> int:
+    from ..core.export.files import write_atomically
+    from ..core.export.prisma import diagram_title, prisma_counts, prisma_svg
+
+    with open_review(ns) as review:
+        _check_writable(ns.out)
+        flow = prisma_counts(review)
+        try:
+            write_atomically(ns.out, prisma_svg(flow, diagram_title(review)))
+        except OSError as exc:
+            raise UsageError(f"{ns.out}: cannot write ({exc.strerror or exc})") from None
+        say(f"wrote the PRISMA flow diagram ({plural(flow.records, 'record')}, "
+            f"{flow.included} included) to {ns.out}")
+    return 0
+
+
 def cmd_markdown(ns: Namespace) -> int:
     from ..core.export.files import write_atomically
     from ..core.export.markdown import relative_bib, skeleton
+    from ..core.export.prisma import beside, diagram_title, prisma_counts, prisma_svg
 
     bib = ns.bib or str(Path(ns.out).with_suffix(".bib"))
+    svg = str(beside(ns.out))
     if Path(bib).resolve() == Path(ns.out).resolve():
         raise UsageError("the skeleton and its .bib need different file names")
-    try:
-        relative_bib(ns.out, bib).encode("utf-8")
-    except UnicodeEncodeError:  # the name's odd bytes reach Python as surrogates
-        raise UsageError(f"{bib}: the skeleton names its .bib in UTF-8 front matter, and "
-                         "this file name is not UTF-8; choose another") from None
+    if Path(bib).resolve() == Path(svg).resolve():
+        raise UsageError(f"{bib}: the skeleton's flow diagram goes there; name the .bib "
+                         "otherwise")
+    for named, where in ((bib, "its .bib in UTF-8 front matter"), (svg, "its flow diagram")):
+        try:
+            relative_bib(ns.out, named).encode("utf-8")
+        except UnicodeEncodeError:  # the name's odd bytes reach Python as surrogates
+            raise UsageError(f"{named}: the skeleton names {where}, and this file name "
+                             "is not UTF-8; choose another") from None
     with open_review(ns) as review:
         selection = _selection(ns)
         _check_writable(ns.out)
@@ -152,12 +183,15 @@ def cmd_markdown(ns: Namespace) -> int:
             with review.transaction():
                 _write_bib(review, selection, bib)
                 papers = selection.papers(review)
+                flow = prisma_counts(review)  # one count for the table and the diagram
+                write_atomically(svg, prisma_svg(flow, diagram_title(review)))
                 text = skeleton(review, papers, relative_bib(ns.out, bib), ns.title,
-                                selection.describe())
+                                selection.describe(), relative_bib(ns.out, svg), flow)
                 write_atomically(ns.out, text)
         except OSError as exc:
             raise UsageError(f"cannot write the export ({exc.strerror or exc})") from None
         say(f"wrote the skeleton citing {plural(len(papers), 'paper')} "
-            f"({selection.describe()}) to {ns.out}, and its references to {bib}")
+            f"({selection.describe()}) to {ns.out}, its references to {bib} and its "
+            f"PRISMA flow diagram to {svg}")
         say(f"render it with: pandoc {ns.out} --citeproc -o survey.html")
     return 0

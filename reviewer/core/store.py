@@ -441,6 +441,13 @@ class Review:
             "tags": len(self.tags()), "sections": len(self.sections()), "files": files,
         }
 
+    def source_counts(self) -> list[tuple[str, str, int]]:
+        """(file, format, records) of every imported file that still holds papers, in the
+        order they were first imported: the PRISMA diagram's records per source."""
+        return [tuple(row) for row in self.conn.execute(
+            "SELECT s.file, s.format, count(*) FROM sources s JOIN papers p ON p.id = s.paper_id "
+            "WHERE p.removed = 0 GROUP BY s.file, s.format ORDER BY min(s.id)")]
+
     def history(self, limit: int = 50) -> list[HistoryEntry]:
         return [HistoryEntry(i, at, label, bool(undone)) for i, at, label, undone in
                 self.conn.execute("SELECT id, at, label, undone FROM history "

@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..model import Paper
 from ..store import Review
 from ..text import clean_block, clean_text
+from .prisma import PrismaCounts, prisma_counts
 
 # Characters that mean something in pandoc's Markdown (or CommonMark) inside a line.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|@~^$&#!])")
@@ -39,30 +39,6 @@ def _link(url: str, label: str) -> str:
 def _quote(note: str, indent: str) -> list[str]:
     lines = clean_block(note).strip("\n").split("\n")
     return [f"{indent}> {line}".rstrip() for line in lines]
-
-
-@dataclass(slots=True)
-class Counts:
-    """The PRISMA-style flow of the review."""
-
-    records: int
-    files: int
-    screened: int
-    excluded: int
-    maybe: int
-    undecided: int
-    included: int
-    selected: int
-
-
-def counts(review: Review, selected: int) -> Counts:
-    stats = review.stats()
-    records = review.conn.execute(
-        "SELECT count(*) FROM sources s JOIN papers p ON p.id = s.paper_id "
-        "WHERE p.removed = 0").fetchone()[0]
-    return Counts(records=records, files=stats["files"], screened=stats["papers"],
-                  excluded=stats["exclude"], maybe=stats["maybe"],
-                  undecided=stats["undecided"], included=stats["include"], selected=selected)
 
 
 def _paper_bullet(paper: Paper) -> list[str]:
@@ -92,8 +68,10 @@ def _table(papers: list[Paper]) -> list[str]:
 
 
 def skeleton(review: Review, papers: list[Paper], bib_path: str | None,
-             title: str | None = None, scope: str = "") -> str:
-    """The Markdown text of the survey skeleton over ``papers``."""
+             title: str | None = None, scope: str = "", prisma_path: str | None = None,
+             flow: PrismaCounts | None = None) -> str:
+    """The Markdown text of the survey skeleton over ``papers``; ``prisma_path`` links the
+    flow diagram drawn from ``flow`` (the review's own counts if None)."""
     chosen = {p.id: p for p in papers}
     doc_title = title or f"Survey draft: {review.name}"
     front = ["---", f"title: {json.dumps(doc_title, ensure_ascii=False)}"]
@@ -101,7 +79,7 @@ def skeleton(review: Review, papers: list[Paper], bib_path: str | None,
         front.append(f"bibliography: {json.dumps(bib_path, ensure_ascii=False)}")
     front += ["link-citations: true", "---", ""]
 
-    c = counts(review, len(papers))
+    c = flow or prisma_counts(review)
     years = sorted(p.year for p in papers if p.year)
     span = ("" if not years else f", published in {years[0]}" if years[0] == years[-1]
             else f", published from {years[0]} to {years[-1]}")
@@ -111,19 +89,25 @@ def skeleton(review: Review, papers: list[Paper], bib_path: str | None,
         "chosen, and what they show.*", "",
         "# Introduction", "",
         "*To write: why this survey, for whom, and what it leaves out.*", "",
-        f"This survey covers {c.selected} papers ({md_escape(scope)}){span}, chosen from "
-        f"{c.screened} distinct papers gathered from {c.files} "
+        f"This survey covers {len(papers)} papers ({md_escape(scope)}){span}, chosen from "
+        f"{c.papers} distinct papers gathered from {c.files} "
         f"{'list' if c.files == 1 else 'lists'}.", "",
         "| Stage | Papers |", "|:------|-------:|",
         f"| Records found in {c.files} {'list' if c.files == 1 else 'lists'} | {c.records} |",
-        f"| Duplicates merged | {c.records - c.screened} |",
+        f"| Duplicates merged | {c.duplicates} |",
         f"| Papers screened | {c.screened} |",
         f"| Excluded | {c.excluded} |",
+        *[f"| Excluded: {md_escape(reason)} | {n} |" for reason, n in c.reasons],
+        *([f"| Excluded: no reason recorded | {c.without_reason} |"]
+          if c.reasons and c.without_reason else []),
         f"| Maybe | {c.maybe} |",
         f"| Not yet decided | {c.undecided} |",
         f"| Included | {c.included} |",
-        f"| Cited in this draft | {c.selected} |", "",
+        f"| Cited in this draft | {len(papers)} |", "",
     ]
+    if prisma_path:
+        out += ["!" + _link(prisma_path, "Flow of records through the review (PRISMA 2020)"),
+                ""]
 
     placed: set[int] = set()
     number = 0

@@ -1,5 +1,5 @@
-"""The e screen: export BibTeX and the Markdown skeleton, with a live preview of it, and
-the screening as a spreadsheet if asked."""
+"""The e screen: export BibTeX and the Markdown skeleton (with its PRISMA flow diagram),
+with a live preview of it, and the screening as a spreadsheet if asked."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from textual.widgets import Input, Label, Markdown, Select
 
 from ...core.errors import ReviewerError
 from ...core.export.markdown import relative_bib, skeleton
+from ...core.export.prisma import beside
 from ...core.export.selection import Selection
 from ...core.model import Decision
 from ...core.store import Review
@@ -68,7 +69,8 @@ class ExportScreen(Screen[None]):
     @on(Select.Changed, "#export-selection")
     def refresh_preview(self) -> None:
         papers = self.selection.papers(self.review)
-        text = skeleton(self.review, papers, "survey.bib", scope=self.selection.describe())
+        text = skeleton(self.review, papers, "survey.bib", scope=self.selection.describe(),
+                        prisma_path="survey-prisma.svg")
         # Textual's Markdown widget does not read YAML front matter: preview the body.
         body = text.split("\n---\n", 1)[1] if text.startswith("---\n") else text
         self.query_one("#export-preview", Markdown).update(body)
@@ -78,7 +80,8 @@ class ExportScreen(Screen[None]):
         bib = Path(self.query_one("#export-bib", Input).value).expanduser()
         sheet = self.query_one("#export-csv", Input).value.strip()
         csv = Path(sheet).expanduser() if sheet else None
-        paths = [md.resolve(), bib.resolve()] + ([csv.resolve()] if csv else [])
+        paths = [md.resolve(), bib.resolve(), beside(md).resolve()] + (
+            [csv.resolve()] if csv else [])
         if len(set(paths)) < len(paths):
             self.notify("Each file needs a name of its own.", severity="error")
             return
@@ -88,6 +91,7 @@ class ExportScreen(Screen[None]):
     def write(self, md: Path, bib: Path, csv: Path | None, selection: Selection) -> None:
         from ...core.export.bibfile import write_bibtex
         from ...core.export.files import write_atomically
+        from ...core.export.prisma import diagram_title, prisma_counts, prisma_svg
         from ...core.export.spreadsheet import to_csv
 
         review = Review.open(self.review.path)  # this thread's own connection
@@ -95,8 +99,11 @@ class ExportScreen(Screen[None]):
             with review.transaction():  # the skeleton cites exactly the .bib's papers
                 write_bibtex(review, selection, bib)
                 papers = selection.papers(review)
+                flow, svg = prisma_counts(review), beside(md)  # the table's and the diagram's
+                write_atomically(svg, prisma_svg(flow, diagram_title(review)))
                 write_atomically(md, skeleton(review, papers, relative_bib(md, bib),
-                                              scope=selection.describe()))
+                                              scope=selection.describe(),
+                                              prisma_path=relative_bib(md, svg), flow=flow))
                 if csv is not None:  # the same papers, whose keys the .bib froze
                     write_atomically(csv, to_csv(papers))
         except OSError as exc:
@@ -108,7 +115,7 @@ class ExportScreen(Screen[None]):
             return
         finally:
             review.close()
-        files = f"{md}, {bib} and {csv}" if csv else f"{md} and {bib}"
+        files = f"{md}, {bib}, {svg.name}" + (f" and {csv}" if csv else "")
         self.app.call_from_thread(self.notify, f"Wrote {len(papers)} papers to {files}."
                                   f" Render: pandoc {md.name} --citeproc -o survey.html",
                                   timeout=6)
