@@ -20,7 +20,7 @@ from .selection import Selection
 class Survey:
     papers: list[Paper]
     bib: BibFile
-    written: list[bool]  # skeleton, .bib (, spreadsheet): whether each was written
+    written: list[bool]  # .bib, skeleton (, spreadsheet): whether each was written
 
 
 def write_survey(review: Review, selection: Selection, md: str | Path, bib: str | Path,
@@ -34,12 +34,12 @@ def write_survey(review: Review, selection: Selection, md: str | Path, bib: str 
     with review.transaction():
         made = bib_file(review, selection, bib)
         papers = selection.papers(review)
-        files = [(md, skeleton(review, papers, relative_bib(md, bib), title,
-                               selection.describe())),
-                 (bib, None if made.in_place else made.pieces)]
+        files = [(bib, None if made.in_place else made.pieces),
+                 (md, skeleton(review, papers, relative_bib(md, bib), title,
+                               selection.describe()))]
         if csv is not None:
             files.append((csv, to_csv(papers)))
         written = write_together(files)
-        made.written = written[1]
+        made.written = written[0]
         record(review, made, bib)
     return Survey(papers, made, written)
