@@ -82,12 +82,16 @@ def _year_range(text: str) -> F.YearRange:
 
 
 def cmd_import(ns: Namespace) -> int:
+    from ..config import load
     from ..core.importer import import_files
+    from ..core.paths import check_inputs
 
+    limit = load()[0].max_import_bytes
+    check_inputs(ns.files, limit)  # before the review is opened: a FIFO must not wait
     with open_review(ns) as review:
         progress = ProgressLine(sys.stderr, ns.files) if sys.stderr.isatty() else None
         try:
-            report = import_files(review, ns.files, ns.format, ns.year, progress)
+            report = import_files(review, ns.files, ns.format, ns.year, progress, limit)
         finally:
             if progress:
                 progress.close()

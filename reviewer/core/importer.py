@@ -27,6 +27,7 @@ from .halves import can_fork
 from .merge import apply_fields, merged_fields
 from .model import METADATA_FIELDS, Paper
 from .parsers import FORMATS, ParseContext, Skipped, parse_text
+from .paths import MAX_INPUT_BYTES, check_inputs, show
 from .planning import Decisions, Plan, PlanningChild, plan_import
 from .reading import read_dump
 from .store import SELECT_PAPERS, Review, chunks, paper_from_row
@@ -69,11 +70,12 @@ def recorded_path(path: Path) -> str:
 
 def read_files(files: Sequence[str | Path], fmt: str | None = None, year: int | None = None,
                progress: Progress | None = None,
-               stream: Callable[[list[Paper]], None] | None = None
-               ) -> tuple[list[FileReport], list[Paper]]:
+               stream: Callable[[list[Paper]], None] | None = None,
+               max_bytes: int = MAX_INPUT_BYTES) -> tuple[list[FileReport], list[Paper]]:
     """Parse every file; raise InputError naming the first bad one before storing anything.
 
     ``stream`` gets the papers in order, batch after batch, as parsers finish them."""
+    check_inputs(files, max_bytes)  # a FIFO or a huge file last must not wait for the rest
     today = date.today()
     # Given a year, the user has said which one year-less dates are in.
     now = None if year else (today.month, today.day)
@@ -83,8 +85,8 @@ def read_files(files: Sequence[str | Path], fmt: str | None = None, year: int | 
     for number, file in enumerate(files):
         if progress:
             progress("parse", number, len(files))
-        name = str(file)
-        decoded = read_dump(file)
+        name = show(file)
+        decoded = read_dump(file, max_bytes)
         path = recorded_path(Path(file).resolve())
         sent = 0
 
@@ -123,12 +125,13 @@ def read_files(files: Sequence[str | Path], fmt: str | None = None, year: int | 
 
 
 def import_files(review: Review, files: Sequence[str | Path], fmt: str | None = None,
-                 year: int | None = None, progress: Progress | None = None) -> ImportReport:
+                 year: int | None = None, progress: Progress | None = None,
+                 max_bytes: int = MAX_INPUT_BYTES) -> ImportReport:
     with gc_paused():
         child, version = _planning_child(review, files)
         try:
             reports, papers = read_files(files, fmt, year, progress,
-                                         child.send if child else None)
+                                         child.send if child else None, max_bytes)
             if child:
                 child.end()
                 _stems_while_waiting(papers, child)

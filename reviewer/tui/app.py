@@ -81,7 +81,8 @@ class ReviewerApp(App[int]):
         # writes: after a few, the key says the review is busy and changes nothing.
         self.review.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_WAIT * 1000)}")
         if self.files:
-            self.push_screen(ImportScreen(self.review_path, self.files, self.fmt, self.year),
+            self.push_screen(ImportScreen(self.review_path, self.files, self.fmt, self.year,
+                                          self.settings.max_import_bytes),
                              self._imported)
         else:
             self.push_screen(MainScreen(self.review, self.settings.advance_after_decision))

@@ -313,3 +313,26 @@ async def test_path_completion_offers_folders_and_hides_dot_files(tmp_path):
     assert await suggest(f"{tmp_path}/nothing") is None
     assert await suggest(f"{tmp_path}/no/such/folder/x") is None
     assert await suggest("") is None
+
+
+async def test_importing_a_fifo_or_a_huge_file_from_the_paper_list_is_refused(
+        make_app, review_path, tmp_path):
+    """A FIFO used to block the import for ever; the app says why in one message and
+    goes on, and nothing is imported (not even the good file given with it)."""
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    huge = tmp_path / "huge.bib"
+    with open(huge, "wb") as fh:
+        fh.truncate(3_000_000_000)  # sparse
+    good = tmp_path / "good.txt"
+    good.write_text("A Paper Nobody Has Seen Before In This Review\n")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        for bad, said in [(fifo, "is a named pipe (FIFO)"), (huge, "is 3 GB, over the import limit")]:
+            await pilot.press("I", *f"{good} {bad}", "enter")
+            await _until_main(app, pilot)
+            await pilot.pause()
+            assert f"{bad}: {said}" in app.said[-1]
+            assert isinstance(app.screen, MainScreen)
+            assert len(app.screen.state.rows) == 8
+    assert len(stored(review_path)) == 8

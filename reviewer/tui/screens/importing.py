@@ -15,6 +15,7 @@ from textual.worker import get_current_worker
 
 from ...core.errors import ReviewerError
 from ...core.importer import ImportReport, import_files
+from ...core.paths import MAX_INPUT_BYTES, show
 from ...core.store import Review
 from ..widgets.footer import Footer
 
@@ -30,12 +31,14 @@ class ImportScreen(ModalScreen[ImportReport | str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel import", id="import_cancel")]
 
-    def __init__(self, review_path, files: list[str], fmt: str | None, year: int | None):
+    def __init__(self, review_path, files: list[str], fmt: str | None, year: int | None,
+                 max_bytes: int = MAX_INPUT_BYTES):
         super().__init__()
         self.review_path = review_path
         self.files = files
         self.fmt = fmt
         self.year = year
+        self.max_bytes = max_bytes
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -56,7 +59,7 @@ class ImportScreen(ModalScreen[ImportReport | str | None]):
     def _show(self, phase: str, done: int, total: int) -> None:
         label = PHASES.get(phase, phase)
         if phase == "parse" and done < len(self.files):
-            label += f" {Path(self.files[done]).name}"
+            label += f" {show(Path(self.files[done]).name)}"
         self.query_one("#import-label", Label).update(Content(f"{label}…"))
         # Reading counts files: a single big one would sit at 0% for seconds, so the bar
         # pulses instead.
@@ -68,7 +71,8 @@ class ImportScreen(ModalScreen[ImportReport | str | None]):
     def run_import(self) -> None:
         try:
             with Review.open(self.review_path) as review:
-                report = import_files(review, self.files, self.fmt, self.year, self._progress)
+                report = import_files(review, self.files, self.fmt, self.year, self._progress,
+                                      self.max_bytes)
         except Cancelled:
             self.app.call_from_thread(self.dismiss, None)
             return
