@@ -274,3 +274,21 @@ def test_an_intent_renames_nothing_but_its_own_temporaries(tmp_path):
                                            "intents": [str(intent_path(md))]}))
     finish_interrupted(md)
     assert md.read_text() == "old" and other.read_text() == "keep"
+
+
+def test_the_temporaries_of_a_killed_export_are_swept_by_the_next(tmp_path):
+    import subprocess
+    import sys
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    pid = int(dead.stdout)  # a process that has ended
+    debris = tmp_path / f".refs.bib.{pid}.0.tmp"
+    debris.write_text("half an export")
+    mine = tmp_path / f".refs.bib.{os.getpid()}.0.tmp"  # a live process's: kept
+    mine.write_text("being written")
+    other = tmp_path / f".notes.txt.{pid}.0.tmp"  # not this target's
+    other.write_text("x")
+    write_atomically(tmp_path / "refs.bib", "new")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([mine.name, other.name,
+                                                                 "refs.bib"])

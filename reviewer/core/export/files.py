@@ -98,6 +98,7 @@ def finish_interrupted(target: Path) -> list[Path]:
     place."""
     intent = intent_path(target)
     if not os.path.lexists(intent):
+        _sweep(target)
         return []
     try:
         with open(intent, encoding="utf-8") as fh:
@@ -123,7 +124,33 @@ def finish_interrupted(target: Path) -> list[Path]:
     for path in {*intents, intent}:
         if path.name.startswith(".") and path.name.endswith(".export-intent"):
             _discard(path)
+    _sweep(target)
     return done
+
+
+def _sweep(target: Path) -> None:
+    """Remove the temporaries a killed export left beside ``target``: those of a
+    process that no longer runs (the pid is in the name)."""
+    prefix = f".{target.name}."
+    try:
+        names = [entry.name for entry in os.scandir(target.parent)
+                 if entry.name.startswith(prefix) and entry.name.endswith(".tmp")]
+    except OSError:
+        return
+    for name in names:
+        pid = name[len(prefix):].split(".")[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _running(int(pid)):
+            _discard(target.parent / name)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # someone else's process
+        return True
+    return True
 
 
 def _pieces(content: Content) -> Sequence[bytes]:
