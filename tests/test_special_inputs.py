@@ -158,3 +158,14 @@ def test_errors_print_hostile_names_escaped(tmp_path):
     assert refused.returncode == 2 and b"pipe\\x1b[5m: is a named pipe" in refused.stderr
 
 
+
+
+def test_an_error_from_anywhere_reaches_the_terminal_without_escapes(tmp_path):
+    """Messages made before paths.show (the review's own errors) are escaped by the
+    CLI's last guard."""
+    folder = tmp_path / "rev\x1b[31m\x07.sqlite"
+    folder.mkdir()
+    done = reviewer(folder, "list")
+    assert done.returncode == 2 and done.stderr.count(b"\n") == 1
+    assert b"\x1b" not in done.stderr and b"\x07" not in done.stderr
+    assert b"rev\\x1b[31m\\x07.sqlite: is a directory" in done.stderr
