@@ -169,3 +169,16 @@ def test_an_error_from_anywhere_reaches_the_terminal_without_escapes(tmp_path):
     assert done.returncode == 2 and done.stderr.count(b"\n") == 1
     assert b"\x1b" not in done.stderr and b"\x07" not in done.stderr
     assert b"rev\\x1b[31m\\x07.sqlite: is a directory" in done.stderr
+
+
+def test_config_show_prints_the_import_limit(capsys):
+    from reviewer.cli import main
+
+    config = Path(os.environ["REVIEWER_CONFIG"])
+    config.parent.mkdir(parents=True, exist_ok=True)
+    for value, shown in [('"500 MB"', 'max_file_size = "500 MB"'),
+                         ("1234", "max_file_size = 1234")]:
+        config.write_text(f"[import]\nmax_file_size = {value}\n")
+        assert main(["config", "show"]) == 0
+        out = capsys.readouterr().out
+        assert f"[import]\n{shown}\n" in out
