@@ -121,19 +121,53 @@ def test_an_export_onto_a_special_file_is_refused(review, tmp_path, special):
                                                             before.st_rdev)
 
 
-# A prelude that kills the process between the renames of a survey's files.
-KILL_BETWEEN_RENAMES = """
+# A prelude that kills the process (SIGKILL) at one step of writing a survey's files.
+KILL_AT = """
 import os, signal
 from reviewer.core.export import files
-_replace, _done = os.replace, []
-def _replace_then_die(src, dst):
-    if _done:
+POINT = {point!r}
+steps = []
+def step(name):
+    steps.append(name)
+    if steps.count(name) == {nth} and name == POINT:
         os.kill(os.getpid(), signal.SIGKILL)
-    _replace(src, dst)
-    _done.append(dst)
-files.os = type("os", (), {name: getattr(os, name) for name in dir(os)})
-files.os.replace = _replace_then_die
+def wrap(function, name):
+    def wrapped(*args, **kwargs):
+        result = function(*args, **kwargs)
+        step(name)
+        return result
+    return wrapped
+files._write_temporary = wrap(files._write_temporary, "temporary")
+files._write_intents = wrap(files._write_intents, "intents")
+files.os = type("os", (), {{name: getattr(os, name) for name in dir(os)}})
+files.os.replace = wrap(os.replace, "rename")
 """
+
+
+@pytest.mark.parametrize(("point", "nth"), [("temporary", 1), ("temporary", 2),
+                                            ("intents", 1), ("rename", 1), ("rename", 2)])
+def test_a_survey_killed_anywhere_is_both_old_or_both_new(review, tmp_path, point, nth):
+    from reviewer.core.export.files import finish_interrupted
+
+    md, bib = tmp_path / "s.md", tmp_path / "s.bib"
+    assert reviewer(review, "export", "markdown", md).returncode == 0
+    old = (md.read_text(), bib.read_text())
+    with Review.open(review) as r:
+        r.decide([3], "include")
+    proc = reviewer(review, "export", "markdown", md,
+                    prelude=KILL_AT.format(point=point, nth=nth))
+    assert proc.returncode == -9
+    if point == "rename" and nth == 1:  # the state the issue found: a new .bib, an old .md
+        assert bib.read_text() != old[1] and md.read_text() == old[0]
+    for target in (bib, md):
+        finish_interrupted(target)  # what the next export of the survey does first
+    now = (md.read_text(), bib.read_text())
+    if point in ("temporary", "intents") and (point, nth) != ("intents", 1):
+        assert now == old
+    else:  # the intents were in place: rolled forward
+        assert now[0].count("- [@") == 3 and now[1].count("\n@") == 3
+    assert sorted(p.name for p in tmp_path.iterdir()
+                  if not p.name.startswith("r.sqlite")) == ["s.bib", "s.md"]
 
 
 def test_a_survey_killed_between_its_renames_is_completed_by_the_next_export(review,
@@ -144,7 +178,8 @@ def test_a_survey_killed_between_its_renames_is_completed_by_the_next_export(rev
     assert old_md.count("- [@") == 2
     with Review.open(review) as r:
         r.decide([3], "include")
-    proc = reviewer(review, "export", "markdown", md, prelude=KILL_BETWEEN_RENAMES)
+    proc = reviewer(review, "export", "markdown", md,
+                    prelude=KILL_AT.format(point="rename", nth=1))
     assert proc.returncode == -9
     # Killed: the new .bib beside the old skeleton (the state the issue found)...
     assert bib.read_text().count("\n@") == 3 and md.read_text() == old_md
