@@ -9,6 +9,7 @@ from textual.content import Content
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.css.query import NoMatches
 from textual.screen import ModalScreen
 from textual.widgets import Label, ProgressBar
 from textual.worker import get_current_worker
@@ -60,12 +61,15 @@ class ImportScreen(ModalScreen[ImportReport | str | None]):
         label = PHASES.get(phase, phase)
         if phase == "parse" and done < len(self.files):
             label += f" {show(Path(self.files[done]).name)}"
-        self.query_one("#import-label", Label).update(Content(f"{label}…"))
+        try:
+            text, bar = self.query_one("#import-label", Label), self.query_one(ProgressBar)
+        except NoMatches:  # the app is closing while the import runs: nothing to show
+            return
+        text.update(Content(f"{label}…"))
         # Reading counts files: a single big one would sit at 0% for seconds, so the bar
         # pulses instead.
         unmeasured = phase == "parse" and total <= 1
-        self.query_one(ProgressBar).update(total=None if unmeasured else total or None,
-                                           progress=done)
+        bar.update(total=None if unmeasured else total or None, progress=done)
 
     @work(thread=True, exclusive=True, group="import")
     def run_import(self) -> None:
