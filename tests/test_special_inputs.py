@@ -133,6 +133,9 @@ def test_import_and_export_reports_print_hostile_names_escaped(tmp_path):
     first = done.stdout.decode().splitlines()[0]
     assert first == "new\\nline\\x1b[31mred\\x07.txt: 8 papers (Hugging Face Daily Papers page)"
     assert b"\x1b" not in done.stdout and b"\x07" not in done.stdout
+    shown = reviewer(review, "show", "1")  # the paper's source names the file
+    assert shown.returncode == 0 and b"\x1b" not in shown.stdout
+    assert "new\\nline\\x1b[31mred\\x07.txt:5 (hf)" in shown.stdout.decode()
 
     out = tmp_path / "refs\x1b[2J.bib"
     done = reviewer(review, "export", "bibtex", "--all", out)
