@@ -185,3 +185,15 @@ def test_config_show_prints_the_import_limit(capsys):
         assert main(["config", "show"]) == 0
         out = capsys.readouterr().out
         assert f"[import]\n{shown}\n" in out
+
+
+def test_a_file_bigger_than_its_size_says_is_cut_off_at_the_limit(tmp_path):
+    """A /proc file says 0 bytes and reads on; one that grew since the check likewise."""
+    from reviewer.core.errors import InputError
+    from reviewer.core.reading import read_dump
+
+    with pytest.raises(InputError, match="over the import limit of 100 bytes"):
+        read_dump("/proc/self/maps" if os.path.exists("/proc/self/maps")
+                  else pytest.skip("no /proc"), max_bytes=100)
+    assert read_dump(PAPERS, max_bytes=PAPERS.stat().st_size).text.startswith(
+        PAPERS.read_text()[:20])

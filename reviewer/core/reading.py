@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError
-from .paths import MAX_INPUT_BYTES, check_input, show
+from .paths import MAX_INPUT_BYTES, check_input, show, size_text
 
 _SNIFF = 1 << 16
 
@@ -39,7 +39,12 @@ def read_dump(path: str | Path, max_bytes: int = MAX_INPUT_BYTES) -> Decoded:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
                 raise InputError(name, "is not a regular file; import reads only regular "
                                        "files")
-            data = fh.read()
+            # At most the limit: a file that grew since the check, or one whose size
+            # says 0 but that reads on (/proc), cannot fill the memory either.
+            data = fh.read(max_bytes + 1)
+            if len(data) > max_bytes:
+                raise InputError(name, f"is over the import limit of {size_text(max_bytes)} "
+                                       "(max_file_size in [import] of config.toml)")
     except InputError:
         raise
     except FileNotFoundError:
