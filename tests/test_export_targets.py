@@ -191,23 +191,48 @@ def test_a_survey_killed_between_its_renames_is_completed_by_the_next_export(rev
                   if not p.name.startswith("r.sqlite")) == ["s.bib", "s.md"]
 
 
-def test_a_full_disk_is_one_line_naming_the_file_and_the_old_file_stays(review, tmp_path):
-    out = tmp_path / "refs.out"
-    out.write_text("old")
-    full = """
+# Failures root cannot meet for real (permissions do not apply to root): injected in the
+# exporting process.
+FULL_DISK = """
 import errno, os
 from reviewer.core.export import files
-def _full(fd, *a, **k):
-    os.close(fd)
-    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+_fdopen = os.fdopen
+class _Full:  # the first piece is written, then the disk is full
+    def __init__(self, fh):
+        self.fh = fh
+    def __enter__(self):
+        return self
+    def __exit__(self, *exc):
+        self.fh.close()
+    def writelines(self, pieces):
+        for piece in pieces:
+            self.fh.write(piece)
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    write = lambda self, data: self.writelines([data])
 files.os = type("os", (), {name: getattr(os, name) for name in dir(os)})
-files.os.fdopen = _full
+files.os.fdopen = lambda fd, *a, **k: _Full(_fdopen(fd, *a, **k))
 """
+READ_ONLY_FOLDER = """
+import errno, os
+from reviewer.core.export import files
+def _denied(*args):
+    raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+files._create_beside = _denied
+"""
+
+
+@pytest.mark.parametrize(("prelude", "cause"), [(FULL_DISK, "No space left on device"),
+                                                (READ_ONLY_FOLDER, "Permission denied")])
+def test_a_write_that_fails_is_one_line_naming_the_file_and_the_old_file_stays(
+        review, tmp_path, prelude, cause):
+    out = tmp_path / "refs.out"
+    out.write_text("old")
     for kind, *args in EXPORTS:
-        proc = reviewer(review, "export", kind, *[a.format(out) for a in args], prelude=full)
+        proc = reviewer(review, "export", kind, *[a.format(out) for a in args],
+                        prelude=prelude)
         assert proc.returncode == 2, proc.stderr
-        assert proc.stderr.count("\n") == 1 and "No space left on device" in proc.stderr
-        assert str(tmp_path) in proc.stderr, proc.stderr
+        assert proc.stderr.count("\n") == 1 and f"cannot write ({cause})" in proc.stderr
+        assert str(tmp_path) in proc.stderr, proc.stderr  # names the file
         assert out.read_text() == "old"
         assert sorted(p.name for p in tmp_path.iterdir()
                       if not p.name.startswith("r.sqlite")) == ["refs.out"]
