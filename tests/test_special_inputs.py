@@ -197,3 +197,32 @@ def test_a_file_bigger_than_its_size_says_is_cut_off_at_the_limit(tmp_path):
                   else pytest.skip("no /proc"), max_bytes=100)
     assert read_dump(PAPERS, max_bytes=PAPERS.stat().st_size).text.startswith(
         PAPERS.read_text()[:20])
+
+
+@pytest.mark.parametrize("which", ["review", "wal", "link"])
+def test_importing_the_review_itself_is_refused_before_it_is_opened(tmp_path, which,
+                                                                     monkeypatch):
+    """Opening and closing any descriptor of the review drops the process's SQLite locks:
+    the review's own files are refused by name and inode, never read."""
+    import builtins
+
+    from reviewer.core.errors import InputError
+    from reviewer.core.importer import import_files
+
+    path = tmp_path / "r.sqlite"
+    link = tmp_path / "papers.txt"
+    link.symlink_to(path)
+    target = {"review": path, "wal": Path(f"{path}-wal"), "link": link}[which]
+    with Review.open(path) as review:
+        review.conn.execute("CREATE TEMP TABLE t (x)")  # (the -wal exists while open)
+        opened = []
+        real_open = os.open
+        monkeypatch.setattr(os, "open", lambda p, *a, **k: opened.append(p) or
+                            real_open(p, *a, **k))
+        monkeypatch.setattr(builtins, "open", lambda p, *a, **k: opened.append(p) or
+                            pytest.fail(f"opened {p}"))
+        with pytest.raises(InputError, match="is the review itself"):
+            import_files(review, [target])
+        monkeypatch.undo()
+        assert not [p for p in opened if os.path.realpath(p).startswith(str(path))]
+        assert review.count() == 0

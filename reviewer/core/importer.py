@@ -127,6 +127,7 @@ def read_files(files: Sequence[str | Path], fmt: str | None = None, year: int | 
 def import_files(review: Review, files: Sequence[str | Path], fmt: str | None = None,
                  year: int | None = None, progress: Progress | None = None,
                  max_bytes: int = MAX_INPUT_BYTES) -> ImportReport:
+    check_inputs(files, max_bytes, review.path)
     with gc_paused():
         child, version = _planning_child(review, files)
         try:

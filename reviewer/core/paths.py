@@ -174,9 +174,15 @@ def check_input(path: str | os.PathLike, max_bytes: int = MAX_INPUT_BYTES) -> os
     return found
 
 
-def check_inputs(paths: Iterable[str | os.PathLike], max_bytes: int = MAX_INPUT_BYTES) -> None:
+def check_inputs(paths: Iterable[str | os.PathLike], max_bytes: int = MAX_INPUT_BYTES,
+                 review: str | os.PathLike | None = None) -> None:
+    """``check_input`` for each file, and none of them the review or its SQLite files:
+    reading one would open and close it in a process that holds the review open."""
+    protected = _review_files(review) if review is not None else None
     for path in paths:
         check_input(path, max_bytes)
+        if protected and _review_file(Path(os.path.realpath(path)), protected):
+            raise InputError(show(path), "is the review itself, not a paper list")
 
 
 _UNITS = (("TB", 10**12), ("GB", 10**9), ("MB", 10**6), ("KB", 10**3))

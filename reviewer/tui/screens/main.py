@@ -475,7 +475,7 @@ class MainScreen(Screen):
             limit = getattr(self.app, "settings", None)
             limit = limit.max_import_bytes if limit else MAX_INPUT_BYTES
             try:  # stat only: a FIFO or a device is never opened
-                check_inputs(files, limit)
+                check_inputs(files, limit, self.review.path)
             except ReviewerError as exc:
                 self.notify(str(exc), severity="error")
                 return
