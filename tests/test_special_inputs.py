@@ -226,3 +226,14 @@ def test_importing_the_review_itself_is_refused_before_it_is_opened(tmp_path, wh
         monkeypatch.undo()
         assert not [p for p in opened if os.path.realpath(p).startswith(str(path))]
         assert review.count() == 0
+
+
+def test_reviews_lists_hostile_review_names_escaped(tmp_path):
+    from reviewer.core.locations import reviews_dir
+
+    folder = reviews_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    Review.open(folder / "a\x1b[2Jb.sqlite").close()
+    done = reviewer(tmp_path / "unused.sqlite", "reviews")
+    assert done.returncode == 0 and b"\x1b" not in done.stdout
+    assert b"a\\x1b[2Jb " in done.stdout

@@ -10,6 +10,7 @@ from ..core import filters as F
 from ..core.errors import UsageError
 from ..core.locations import list_reviews, reviews_dir
 from ..core.model import Decision
+from ..core.paths import show
 from ..core.sorting import SORTS, sort_rows
 from .common import open_review, plural, print_json, resolve_ids, say
 from .progress import ProgressLine
@@ -203,11 +204,11 @@ def cmd_reviews(ns: Namespace) -> int:
         print_json(rows)
         return 0
     if not rows:
-        say(f"No reviews yet in {reviews_dir()}. Import something: reviewer import FILE")
+        say(f"No reviews yet in {show(reviews_dir())}. Import something: reviewer import FILE")
         return 0
     for row in rows:
         what = plural(row["papers"], "paper") if "papers" in row else f"unreadable: {row['error']}"
-        say(f"{row['name']:<24} {what:<14} {row['path']}")
+        say(f"{show(row['name']):<24} {show(what):<14} {show(row['path'])}")
     return 0
 
 
