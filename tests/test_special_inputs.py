@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reviewer.config import load
 from reviewer.core.paths import show
@@ -237,3 +239,14 @@ def test_reviews_lists_hostile_review_names_escaped(tmp_path):
     done = reviewer(tmp_path / "unused.sqlite", "reviews")
     assert done.returncode == 0 and b"\x1b" not in done.stdout
     assert b"a\\x1b[2Jb " in done.stdout
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=40))
+def test_a_shown_name_is_one_printable_line_and_names_one_file(name):
+    shown = show(name)
+    assert shown.isprintable()  # no newline, escape, bell, bidi override...
+    if name.isprintable() and "\\" not in name:
+        assert shown == name
+    other = name + "\n"
+    assert show(other) != shown

@@ -44,7 +44,7 @@ def show(path: str | os.PathLike) -> str:
             out.append(f"\\x{ord(char) - 0xDC00:02x}")
         elif char.isprintable():
             out.append(char)
-        elif ord(char) < 0x100:
+        elif ord(char) < 0x80:  # (\x80 and up: the bytes above, never the characters)
             out.append(f"\\x{ord(char):02x}")
         elif ord(char) < 0x10000:
             out.append(f"\\u{ord(char):04x}")
