@@ -66,7 +66,7 @@ def write_together(files: Sequence[tuple[str | Path, Content | None]]) -> list[b
             # reader never sees half a file (fsync was an eighth of exporting 5,000
             # papers). A pair is synced, so that its intent never outlives its data.
             temps.append((_write_temporary(target, pieces, path, sync=not single), target))
-        intents = [] if single else _write_intents(temps)
+        intents = _write_intents(temps) if len(temps) > 1 else []
     except BaseException:
         for tmp, _target in temps:
             _discard(tmp)

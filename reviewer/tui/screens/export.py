@@ -13,10 +13,10 @@ from textual.screen import Screen
 from textual.widgets import Input, Label, Markdown, Select
 
 from ...core.errors import ReviewerError
-from ...core.paths import check_export_targets, show
 from ...core.export.markdown import skeleton
 from ...core.export.selection import Selection
 from ...core.model import Decision
+from ...core.paths import check_export_targets, show
 from ...core.store import Review
 from ..widgets.footer import Footer
 
