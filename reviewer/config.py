@@ -6,6 +6,9 @@
     advance_after_decision = true   # after i/m/x, jump to the next undecided paper
     editor = ""                     # for N; default $VISUAL, then $EDITOR
 
+    [import]
+    max_file_size = "2 GB"          # bigger dumps are refused (a number of bytes, or KB/MB/GB)
+
     [keys]                          # remap any binding by its id (see `reviewer config show`)
     star = "S"
     include = "y,i"
@@ -21,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .core.locations import config_file
+from .core.paths import MAX_INPUT_BYTES, parse_size, size_text
 
 DEFAULT_THEME = "reviewer-dark"
 
@@ -31,6 +35,7 @@ class Settings:
     advance_after_decision: bool = True
     editor: str = ""
     keys: dict[str, str] = field(default_factory=dict)
+    max_import_bytes: int = MAX_INPUT_BYTES
 
 
 def load(path: Path | None = None) -> tuple[Settings, list[str]]:
@@ -69,6 +74,20 @@ def load(path: Path | None = None) -> tuple[Settings, list[str]]:
         problems.append(f"{path}: editor must be a command in quotes")
     for unknown in behaviour:
         problems.append(f"{path}: unknown setting behaviour.{unknown}")
+
+    importing = data.pop("import", {})
+    if not isinstance(importing, dict):
+        problems.append(f"{path}: [import] must be a table")
+        importing = {}
+    if "max_file_size" in importing:
+        limit = importing.pop("max_file_size")
+        try:
+            settings.max_import_bytes = parse_size(limit)
+        except (ValueError, TypeError):
+            problems.append(f"{path}: max_file_size must be a size such as \"2 GB\"; "
+                            f"using {size_text(settings.max_import_bytes)}")
+    for unknown in importing:
+        problems.append(f"{path}: unknown setting import.{unknown}")
 
     keys = data.pop("keys", {})
     if not isinstance(keys, dict):

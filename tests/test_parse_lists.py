@@ -234,3 +234,15 @@ def test_a_giant_markdown_line_is_reported_not_parsed():
     assert [p.sources[0].line for p in result.papers] == [1, 3]
     assert [(s.line, s.reason) for s in result.skipped] == [
         (2, "a line of 10,000,002 characters, too long for a list item")]
+
+
+@pytest.mark.parametrize("text", [
+    "-\n\nSome paper title here\n- [A paper](https://arxiv.org/abs/2101.00001)\n",
+    "*\n\nA label paragraph\n\n* [A paper](https://arxiv.org/abs/2101.00001)\n",
+    "1.\n\nSome paper title here\n- [A paper](https://arxiv.org/abs/2101.00001)\n",
+])
+def test_an_empty_item_before_a_paragraph_and_a_list_parses(text):
+    """An empty bullet left the paragraph after it taken for the item's label, which it
+    then wrote past the end of the open items (IndexError)."""
+    result = markdown.parse(text, ParseContext("x.md", 2024))
+    assert [(p.title, p.arxiv_id) for p in result.papers] == [("A paper", "2101.00001")]

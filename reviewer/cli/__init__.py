@@ -108,8 +108,10 @@ def _command_index(args: list[str]) -> int | None:
 
 
 def _error(message: str) -> None:
-    # One line, whatever the message holds (a file name with a newline, say).
-    line = " ".join(message.split())
+    # One line, whatever the message holds, and nothing a terminal obeys: names are
+    # escaped where the message is made (paths.show); this catches any that were not.
+    line = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" if ord(c) < 0x100
+                   else f"\\u{ord(c):04x}" for c in " ".join(message.split()))
     print(f"reviewer: {line}", file=sys.stderr)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..core.errors import UsageError
 from ..core.model import Decision
+from ..core.paths import check_export_targets, show
 from .common import open_review, plural, say
 
 
@@ -75,33 +76,17 @@ def _selection(ns: Namespace):
     return Selection(ns.decision, ns.starred, tuple(ns.tag), ns.section, ns.everything)
 
 
-def _write_bib(review, selection, out: str):
+def cmd_bibtex(ns: Namespace) -> int:
     from ..core.export.bibfile import write_bibtex
 
-    _check_writable(out)
-    return write_bibtex(review, selection, out)
-
-
-def _check_writable(out: str) -> None:
-    folder = Path(out).expanduser().resolve().parent
-    if not folder.is_dir():
-        raise UsageError(f"{out}: no such directory {str(folder)!r}")
-    if Path(out).is_dir():
-        raise UsageError(f"{out}: is a directory")
-
-
-def cmd_bibtex(ns: Namespace) -> int:
     with open_review(ns) as review:
         selection = _selection(ns)
-        try:
-            bib = _write_bib(review, selection, ns.out)
-        except OSError as exc:
-            raise UsageError(f"{ns.out}: cannot write ({exc.strerror or exc})") from None
+        bib = write_bibtex(review, selection, ns.out)
         entries = f"{plural(len(bib.ids), 'entry')} ({selection.describe()})"
         if bib.written:
-            say(f"wrote {entries} to {ns.out}")
+            say(f"wrote {entries} to {show(ns.out)}")
         else:
-            say(f"{ns.out} already holds these {entries}: left untouched")
+            say(f"{show(ns.out)} already holds these {entries}: left untouched")
     return 0
 
 
@@ -111,15 +96,12 @@ def cmd_csv(ns: Namespace) -> int:
 
     with open_review(ns) as review:
         selection = _selection(ns)
-        _check_writable(ns.out)
-        try:
-            with review.transaction():  # its keys freeze only once the file is in place
-                papers = selection.papers(review)
-                write_atomically(ns.out, to_csv(papers))
-                review.freeze_citekeys(p.id for p in papers)
-        except OSError as exc:
-            raise UsageError(f"{ns.out}: cannot write ({exc.strerror or exc})") from None
-        say(f"wrote {plural(len(papers), 'paper')} ({selection.describe()}) to {ns.out}")
+        check_export_targets(review.path, ns.out)
+        with review.transaction():  # its keys freeze only once the file is in place
+            papers = selection.papers(review)
+            write_atomically(ns.out, to_csv(papers))
+            review.freeze_citekeys(p.id for p in papers)
+        say(f"wrote {plural(len(papers), 'paper')} ({selection.describe()}) to {show(ns.out)}")
     return 0
 
 
@@ -129,15 +111,12 @@ def cmd_ris(ns: Namespace) -> int:
 
     with open_review(ns) as review:
         selection = _selection(ns)
-        _check_writable(ns.out)
-        try:
-            with review.transaction():  # its keys (the ID tags) freeze once the file is in place
-                papers = selection.papers(review)
-                write_atomically(ns.out, to_ris(papers))
-                review.freeze_citekeys(p.id for p in papers)
-        except OSError as exc:
-            raise UsageError(f"{ns.out}: cannot write ({exc.strerror or exc})") from None
-        say(f"wrote {plural(len(papers), 'paper')} ({selection.describe()}) to {ns.out}")
+        check_export_targets(review.path, ns.out)
+        with review.transaction():  # its keys (the ID tags) freeze once the file is in place
+            papers = selection.papers(review)
+            write_atomically(ns.out, to_ris(papers))
+            review.freeze_citekeys(p.id for p in papers)
+        say(f"wrote {plural(len(papers), 'paper')} ({selection.describe()}) to {show(ns.out)}")
     return 0
 
 
@@ -146,52 +125,38 @@ def cmd_prisma(ns: Namespace) -> int:
     from ..core.export.prisma import diagram_title, prisma_counts, prisma_svg
 
     with open_review(ns) as review:
-        _check_writable(ns.out)
+        check_export_targets(review.path, ns.out)
         flow = prisma_counts(review)
-        try:
-            write_atomically(ns.out, prisma_svg(flow, diagram_title(review)))
-        except OSError as exc:
-            raise UsageError(f"{ns.out}: cannot write ({exc.strerror or exc})") from None
+        write_atomically(ns.out, prisma_svg(flow, diagram_title(review)))
         say(f"wrote the PRISMA flow diagram ({plural(flow.records, 'record')}, "
-            f"{flow.included} included) to {ns.out}")
+            f"{flow.included} included) to {show(ns.out)}")
     return 0
 
 
 def cmd_markdown(ns: Namespace) -> int:
-    from ..core.export.files import write_atomically
-    from ..core.export.markdown import relative_bib, skeleton
-    from ..core.export.prisma import beside, diagram_title, prisma_counts, prisma_svg
+    from ..core.export.markdown import relative_bib
+    from ..core.export.prisma import beside
+    from ..core.export.survey import write_survey
 
     bib = ns.bib or str(Path(ns.out).with_suffix(".bib"))
     svg = str(beside(ns.out))
     if Path(bib).resolve() == Path(ns.out).resolve():
         raise UsageError("the skeleton and its .bib need different file names")
     if Path(bib).resolve() == Path(svg).resolve():
-        raise UsageError(f"{bib}: the skeleton's flow diagram goes there; name the .bib "
+        raise UsageError(f"{show(bib)}: the skeleton's flow diagram goes there; name the .bib "
                          "otherwise")
     for named, where in ((bib, "its .bib in UTF-8 front matter"), (svg, "its flow diagram")):
         try:
             relative_bib(ns.out, named).encode("utf-8")
         except UnicodeEncodeError:  # the name's odd bytes reach Python as surrogates
-            raise UsageError(f"{named}: the skeleton names {where}, and this file name "
+            raise UsageError(f"{show(named)}: the skeleton names {where}, and this file name "
                              "is not UTF-8; choose another") from None
     with open_review(ns) as review:
         selection = _selection(ns)
-        _check_writable(ns.out)
-        try:
-            # One transaction: the skeleton cites exactly the papers of its .bib.
-            with review.transaction():
-                _write_bib(review, selection, bib)
-                papers = selection.papers(review)
-                flow = prisma_counts(review)  # one count for the table and the diagram
-                write_atomically(svg, prisma_svg(flow, diagram_title(review)))
-                text = skeleton(review, papers, relative_bib(ns.out, bib), ns.title,
-                                selection.describe(), relative_bib(ns.out, svg), flow)
-                write_atomically(ns.out, text)
-        except OSError as exc:
-            raise UsageError(f"cannot write the export ({exc.strerror or exc})") from None
-        say(f"wrote the skeleton citing {plural(len(papers), 'paper')} "
-            f"({selection.describe()}) to {ns.out}, its references to {bib} and its "
-            f"PRISMA flow diagram to {svg}")
-        say(f"render it with: pandoc {ns.out} --citeproc -o survey.html")
+        # One transaction: the skeleton cites exactly the papers of its .bib.
+        survey = write_survey(review, selection, ns.out, bib, ns.title, svg=svg)
+        say(f"wrote the skeleton citing {plural(len(survey.papers), 'paper')} "
+            f"({selection.describe()}) to {show(ns.out)}, its references to {show(bib)} and "
+            f"its PRISMA flow diagram to {show(svg)}")
+        say(f"render it with: pandoc {show(ns.out)} --citeproc -o survey.html")
     return 0

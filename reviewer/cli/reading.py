@@ -10,6 +10,7 @@ from ..core import filters as F
 from ..core.errors import UsageError
 from ..core.locations import list_reviews, reviews_dir
 from ..core.model import Decision
+from ..core.paths import show
 from ..core.sorting import SORTS, sort_rows
 from .common import open_review, plural, print_json, resolve_ids, say
 from .progress import ProgressLine
@@ -85,12 +86,16 @@ def _year_range(text: str) -> F.YearRange:
 
 
 def cmd_import(ns: Namespace) -> int:
+    from ..config import load
     from ..core.importer import import_files
+    from ..core.paths import check_inputs
 
+    limit = load()[0].max_import_bytes
+    check_inputs(ns.files, limit)  # before the review is opened: a FIFO must not wait
     with open_review(ns) as review:
         progress = ProgressLine(sys.stderr, ns.files) if sys.stderr.isatty() else None
         try:
-            report = import_files(review, ns.files, ns.format, ns.year, progress,
+            report = import_files(review, ns.files, ns.format, ns.year, progress, limit,
                                   with_decisions=ns.decisions)
         finally:
             if progress:
@@ -209,11 +214,11 @@ def cmd_reviews(ns: Namespace) -> int:
         print_json(rows)
         return 0
     if not rows:
-        say(f"No reviews yet in {reviews_dir()}. Import something: reviewer import FILE")
+        say(f"No reviews yet in {show(reviews_dir())}. Import something: reviewer import FILE")
         return 0
     for row in rows:
         what = plural(row["papers"], "paper") if "papers" in row else f"unreadable: {row['error']}"
-        say(f"{row['name']:<24} {what:<14} {row['path']}")
+        say(f"{show(row['name']):<24} {show(what):<14} {show(row['path'])}")
     return 0
 
 

@@ -8,6 +8,7 @@ import textwrap
 
 from ..core.model import Decision, Paper
 from ..core.names import display_name
+from ..core.paths import show
 from ..core.text import clean_block, clean_text, shorten
 
 DECISION_MARK = {Decision.UNDECIDED: "·", Decision.INCLUDE: "I", Decision.MAYBE: "M",
@@ -76,7 +77,7 @@ def paper_details(paper: Paper, cols: int | None) -> str:
     for link in paper.links:
         lines.append(f"{'Link:':<14}{link}")
     for source in paper.sources:
-        lines.append(f"{'Source:':<14}{source.file}:{source.line} ({source.format})")
+        lines.append(f"{'Source:':<14}{show(source.file)}:{source.line} ({source.format})")
     if paper.abstract:
         cut = "  (cut short in the dump)" if paper.abstract_truncated else ""
         lines += ["", f"Abstract:{cut}"]

@@ -6,6 +6,7 @@ import argparse
 from argparse import Namespace
 
 from ..core.locations import config_file
+from ..core.paths import parse_size, size_text
 from .common import say
 
 
@@ -37,6 +38,12 @@ def cmd_show(ns: Namespace) -> int:
     say("[behaviour]")
     say(f"advance_after_decision = {'true' if settings.advance_after_decision else 'false'}")
     say(f'editor = "{settings.editor}"')
+    say("")
+    say("[import]")
+    limit = settings.max_import_bytes
+    shown = size_text(limit)
+    say(f'max_file_size = "{shown}"' if parse_size(shown) == limit else
+        f"max_file_size = {limit}")
     say("")
     say("[keys]  # binding id = key(s); remap any of them")
     for command in MAIN + OUTLINE:

@@ -30,3 +30,7 @@ class NotFound(ReviewerError):
 
 class UsageError(ReviewerError):
     """A request that makes no sense for the current review (bad decision name...)."""
+
+
+class WriteError(ReviewerError):
+    """A file cannot be written (a full disk, a read-only directory); the old file stays."""

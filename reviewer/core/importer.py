@@ -28,6 +28,7 @@ from .halves import can_fork
 from .merge import apply_fields, merged_fields
 from .model import METADATA_FIELDS, Paper
 from .parsers import FORMATS, ParseContext, Skipped, parse_text
+from .paths import MAX_INPUT_BYTES, check_inputs, show
 from .planning import Decisions, Plan, PlanningChild, plan_import
 from .reading import read_dump
 from .store import SELECT_PAPERS, Review, chunks, paper_from_row
@@ -73,11 +74,12 @@ def recorded_path(path: Path) -> str:
 
 def read_files(files: Sequence[str | Path], fmt: str | None = None, year: int | None = None,
                progress: Progress | None = None,
-               stream: Callable[[list[Paper]], None] | None = None
-               ) -> tuple[list[FileReport], list[Paper]]:
+               stream: Callable[[list[Paper]], None] | None = None,
+               max_bytes: int = MAX_INPUT_BYTES) -> tuple[list[FileReport], list[Paper]]:
     """Parse every file; raise InputError naming the first bad one before storing anything.
 
     ``stream`` gets the papers in order, batch after batch, as parsers finish them."""
+    check_inputs(files, max_bytes)  # a FIFO or a huge file last must not wait for the rest
     today = date.today()
     # Given a year, the user has said which one year-less dates are in.
     now = None if year else (today.month, today.day)
@@ -87,8 +89,8 @@ def read_files(files: Sequence[str | Path], fmt: str | None = None, year: int | 
     for number, file in enumerate(files):
         if progress:
             progress("parse", number, len(files))
-        name = str(file)
-        decoded = read_dump(file)
+        name = show(file)
+        decoded = read_dump(file, max_bytes)
         path = recorded_path(Path(file).resolve())
         sent = 0
 
@@ -128,14 +130,14 @@ def read_files(files: Sequence[str | Path], fmt: str | None = None, year: int | 
 
 def import_files(review: Review, files: Sequence[str | Path], fmt: str | None = None,
                  year: int | None = None, progress: Progress | None = None,
-                 with_decisions: bool = False) -> ImportReport:
+                 max_bytes: int = MAX_INPUT_BYTES, with_decisions: bool = False) -> ImportReport:
     """``with_decisions``: also store the decisions the files carry, in the same undo step."""
-    _refuse_the_review_itself(review, files)
+    check_inputs(files, max_bytes, review.path)
     with gc_paused():
         child, version = _planning_child(review, files)
         try:
             reports, papers = read_files(files, fmt, year, progress,
-                                         child.send if child else None)
+                                         child.send if child else None, max_bytes)
             if child:
                 child.end()
                 _stems_while_waiting(papers, child)
@@ -155,27 +157,6 @@ def import_files(review: Review, files: Sequence[str | Path], fmt: str | None = 
                 report.decisions = apply_decisions(review, records)
                 changes.label += f"; {report.decisions.decided} decisions"
     return report
-
-
-def _refuse_the_review_itself(review: Review, files: Sequence[str | Path]) -> None:
-    """Reading the review's own file (or its -wal or -shm) with open() and closing it
-    would drop every lock this process holds on the review: other processes could then
-    delete its WAL under it (issue 16)."""
-    own = set()
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        try:
-            st = os.stat(f"{review.path}{suffix}")
-        except OSError:
-            continue
-        own.add((st.st_dev, st.st_ino))
-    for file in files:
-        try:
-            st = os.stat(file)
-        except OSError:
-            continue  # read_files names it
-        if (st.st_dev, st.st_ino) in own:
-            raise InputError(str(file), "is the review itself (or one of its files), not a "
-                                        "dump to import")
 
 
 # Dumps this big are deduplicated by a child process while they are parsed (planning.py);

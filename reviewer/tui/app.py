@@ -81,12 +81,15 @@ class ReviewerApp(App[int]):
         # writes: after a few, the key says the review is busy and changes nothing.
         self.review.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_WAIT * 1000)}")
         if self.files:
-            self.push_screen(ImportScreen(self.review_path, self.files, self.fmt, self.year),
+            self.push_screen(ImportScreen(self.review_path, self.files, self.fmt, self.year,
+                                          self.settings.max_import_bytes),
                              self._imported)
         else:
             self.push_screen(MainScreen(self.review, self.settings.advance_after_decision))
 
     def _imported(self, result: ImportReport | str | None) -> None:
+        if self.review is None:  # the app closed while the import ran
+            return
         message, severity, seconds = outcome(result)
         self.notify(message, severity=severity, timeout=seconds)
         self.push_screen(MainScreen(self.review, self.settings.advance_after_decision))
@@ -137,6 +140,7 @@ class ReviewerApp(App[int]):
     def on_unmount(self) -> None:
         if self.review is not None:
             self.review.close()
+            self.review = None
 
     # -- the command palette: every command of the current screen ------------------------
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from textual.widgets import OptionList
 
 from reviewer.core.store import Review
@@ -134,6 +136,36 @@ async def test_export_screen_writes_the_spreadsheet_when_named(make_app, review_
         rows = list(csv.DictReader(fh))
     assert [int(r["id"]) for r in rows] == [1, 2]
     assert all(r["decision"] == "include" for r in rows)
+
+
+async def test_export_screen_refuses_the_review_and_special_files(make_app, review_path,
+                                                                 tmp_path):
+    """Exporting onto the review (or its WAL, or a link to it) would destroy it; a FIFO
+    would be replaced. One message each; the app and the review go on."""
+    with Review.open(review_path) as review:
+        review.decide([1, 2], "include")
+    link = tmp_path / "link.bib"
+    link.symlink_to(review_path)
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        screen = app.screen
+        for md, bib, csv, said in [(review_path, "s.bib", "", "would destroy the review"),
+                                   ("s.md", f"{review_path}-wal", "", "review's wal file"),
+                                   ("s.md", link, "", "would destroy the review"),
+                                   ("s.md", "s.bib", fifo, "not a regular file")]:
+            screen.query_one("#export-md").value = str(tmp_path / md)
+            screen.query_one("#export-bib").value = str(tmp_path / bib)
+            screen.query_one("#export-csv").value = str(csv)
+            await pilot.press("ctrl+s")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert said in app.said[-1]
+        assert isinstance(app.screen, ExportScreen)
+    assert len(stored(review_path)) > 2  # the review is whole
+    assert not (tmp_path / "s.md").exists() and not (tmp_path / "s.bib").exists()
 
 
 async def test_an_edit_in_the_app_reaches_the_next_export(make_app, review_path, tmp_path):
@@ -325,3 +357,26 @@ async def test_quitting_during_an_import_is_no_internal_error(tmp_path, monkeypa
         release.set()
         await _until_main(app, pilot)
     assert app.return_code in (None, 0)
+
+
+async def test_importing_a_fifo_or_a_huge_file_from_the_paper_list_is_refused(
+        make_app, review_path, tmp_path):
+    """A FIFO used to block the import for ever; the app says why in one message and
+    goes on, and nothing is imported (not even the good file given with it)."""
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    huge = tmp_path / "huge.bib"
+    with open(huge, "wb") as fh:
+        fh.truncate(3_000_000_000)  # sparse
+    good = tmp_path / "good.txt"
+    good.write_text("A Paper Nobody Has Seen Before In This Review\n")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        for bad, said in [(fifo, "is a named pipe (FIFO)"), (huge, "is 3 GB, over the import limit")]:
+            await pilot.press("I", *f"{good} {bad}", "enter")
+            await _until_main(app, pilot)
+            await pilot.pause()
+            assert f"{bad}: {said}" in app.said[-1]
+            assert isinstance(app.screen, MainScreen)
+            assert len(app.screen.state.rows) == 8
+    assert len(stored(review_path)) == 8

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from ..halves import MIN_CHARS, in_two
 from ..latex import decode_latex, strip_braces
 from ..model import Paper, Source
+from ..paths import show
 from ..text import (arxiv_id_from_doi, arxiv_id_from_url, clean_text, extract_links,
                     normalize_arxiv_id, normalize_doi)
 from .base import ParseContext, ParseResult
@@ -57,7 +58,7 @@ def parse(text: str, ctx: ParseContext) -> ParseResult:
     in_head, in_tail = set(head.keys), set()
     for key, line in zip(tail.keys, tail.lines):
         if key in in_head and key not in in_tail:  # later repeats: the tail's own notes
-            head.notes.append((line, f"{ctx.file}:{line}: duplicate entry key {key!r}"))
+            head.notes.append((line, f"{show(ctx.file)}:{line}: duplicate entry key {key!r}"))
         in_tail.add(key)
     head.notes += tail.notes
     head.result.papers += tail.result.papers
@@ -104,7 +105,7 @@ def _parse_part(text: str, ctx: ParseContext, offset: int = 0, last: bool = True
     for block in library.failed_blocks:
         line = (block.start_line or 0) + 1 + offset
         if isinstance(block, DuplicateBlockKeyBlock):  # an @string defined twice
-            notes.append((line, f"{ctx.file}:{line}: @string {block.key!r} defined again; "
+            notes.append((line, f"{show(ctx.file)}:{line}: @string {block.key!r} defined again; "
                                 "the first definition is used"))
             continue
         error = block.error
@@ -119,7 +120,7 @@ def _parse_part(text: str, ctx: ParseContext, offset: int = 0, last: bool = True
     for entry, line in zip(entries, lines):
         if entry.key in repeated:
             entry.key = repeated[entry.key]
-            notes.append((line, f"{ctx.file}:{line}: duplicate entry key {entry.key!r}"))
+            notes.append((line, f"{show(ctx.file)}:{line}: duplicate entry key {entry.key!r}"))
         fields = {f.key.lower(): _concatenate(value, macros) for f in entry.fields
                   if isinstance(value := f.value, str)}
         if "crossref" in fields:
@@ -129,7 +130,7 @@ def _parse_part(text: str, ctx: ParseContext, offset: int = 0, last: bool = True
             # Reference managers keep such entries (name lists, cross-referenced parts):
             # so do we, under a title that says what is missing.
             fields["title"] = f"Untitled ({entry.key})"
-            notes.append((line, f"{ctx.file}:{line}: entry {entry.key!r} has no title; "
+            notes.append((line, f"{show(ctx.file)}:{line}: entry {entry.key!r} has no title; "
                                 f"imported as {fields['title']!r}"))
         try:
             paper = _paper(entry.entry_type.lower(), fields)

@@ -9,12 +9,14 @@ from textual.content import Content
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.css.query import NoMatches
 from textual.screen import ModalScreen
 from textual.widgets import Label, ProgressBar
 from textual.worker import get_current_worker
 
 from ...core.errors import ReviewerError
 from ...core.importer import ImportReport, import_files
+from ...core.paths import MAX_INPUT_BYTES, show
 from ...core.store import Review
 from ..widgets.footer import Footer
 
@@ -30,12 +32,14 @@ class ImportScreen(ModalScreen[ImportReport | str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel import", id="import_cancel")]
 
-    def __init__(self, review_path, files: list[str], fmt: str | None, year: int | None):
+    def __init__(self, review_path, files: list[str], fmt: str | None, year: int | None,
+                 max_bytes: int = MAX_INPUT_BYTES):
         super().__init__()
         self.review_path = review_path
         self.files = files
         self.fmt = fmt
         self.year = year
+        self.max_bytes = max_bytes
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -58,19 +62,23 @@ class ImportScreen(ModalScreen[ImportReport | str | None]):
             return  # the app is closing under a running import: nothing left to show
         label = PHASES.get(phase, phase)
         if phase == "parse" and done < len(self.files):
-            label += f" {Path(self.files[done]).name}"
-        self.query_one("#import-label", Label).update(Content(f"{label}…"))
+            label += f" {show(Path(self.files[done]).name)}"
+        try:
+            text, bar = self.query_one("#import-label", Label), self.query_one(ProgressBar)
+        except NoMatches:  # the app is closing while the import runs: nothing to show
+            return
+        text.update(Content(f"{label}…"))
         # Reading counts files: a single big one would sit at 0% for seconds, so the bar
         # pulses instead.
         unmeasured = phase == "parse" and total <= 1
-        self.query_one(ProgressBar).update(total=None if unmeasured else total or None,
-                                           progress=done)
+        bar.update(total=None if unmeasured else total or None, progress=done)
 
     @work(thread=True, exclusive=True, group="import")
     def run_import(self) -> None:
         try:
             with Review.open(self.review_path) as review:
-                report = import_files(review, self.files, self.fmt, self.year, self._progress)
+                report = import_files(review, self.files, self.fmt, self.year, self._progress,
+                                      self.max_bytes)
         except Cancelled:
             self.app.call_from_thread(self.dismiss, None)
             return

@@ -28,6 +28,7 @@ from ...core.errors import ReviewerError
 from ...core.locations import data_dir
 from ...core.manual_merge import merge_papers
 from ...core.model import Decision
+from ...core.paths import MAX_INPUT_BYTES, check_inputs
 from ...core.search import SearchIndex, body_text
 from ...core.sorting import SORTS
 from ...core.store import Review
@@ -471,11 +472,14 @@ class MainScreen(Screen):
             except ValueError as exc:  # an unclosed quote
                 self.notify(f"Cannot read those paths: {exc}", severity="error")
                 return
-            missing = [f for f in files if not Path(f).is_file()]
-            if missing:
-                self.notify(f"{missing[0]}: no such file", severity="error")
+            limit = getattr(self.app, "settings", None)
+            limit = limit.max_import_bytes if limit else MAX_INPUT_BYTES
+            try:  # stat only: a FIFO or a device is never opened
+                check_inputs(files, limit, self.review.path)
+            except ReviewerError as exc:
+                self.notify(str(exc), severity="error")
                 return
-            self.app.push_screen(ImportScreen(self.review.path, files, None, None),
+            self.app.push_screen(ImportScreen(self.review.path, files, None, None, limit),
                                  self._imported)
 
         self.app.push_screen(PromptScreen(

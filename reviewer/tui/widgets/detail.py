@@ -13,6 +13,7 @@ from textual.widgets import Markdown, Static
 
 from ...cli.render import authors_text, date_text
 from ...core.model import Paper
+from ...core.paths import show
 from ...core.text import clean_block
 
 
@@ -77,7 +78,7 @@ def paper_header(paper: Paper) -> Group:
         ("URL", paper.url),
     ]
     lines += [("Link", link) for link in paper.links]
-    lines += [("Source", f"{Path(s.file).name}:{s.line} ({s.format})") for s in paper.sources]
+    lines += [("Source", f"{show(Path(s.file).name)}:{s.line} ({s.format})") for s in paper.sources]
     for label, value in lines:
         if value:
             grid.add_row(label, Text(value))
