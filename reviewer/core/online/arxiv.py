@@ -28,7 +28,8 @@ class Arxiv(Source):
     name = "arxiv"
 
     def by_ids(self, ids: list[str]) -> dict[str, Record | None]:
-        def fetch(chunk: list[str]) -> dict[str, dict]:
+        def fetch(keys: list[str]) -> dict[str, dict]:
+            chunk = [key.removeprefix("id:") for key in keys]
             response = self.client.get("/api/query", {"id_list": ",".join(chunk),
                                                       "max_results": len(chunk)})
             if response is None:

@@ -59,7 +59,11 @@ class Candidate:
 
     @property
     def key(self) -> str:
-        return f"{self.paper_id}:{self.source}:{self.record.ident}"
+        """One near miss per paper and other paper, whichever sources found it."""
+        r = self.record
+        other = (f"arxiv:{r.arxiv_id}" if r.arxiv_id else f"doi:{r.doi}" if r.doi
+                 else f"{self.source}:{r.ident}")
+        return f"{self.paper_id}:{other}"
 
     def to_json(self) -> dict[str, Any]:
         return {"paper_id": self.paper_id, "source": self.source,
