@@ -97,8 +97,10 @@ class Services:
                 found = [self.papers[i] for i in ids if i in self.papers
                          and i not in self.hidden_from.get("arxiv", set())]
             else:
-                words = query.get("search_query", [""])[0].removeprefix("ti:").strip('"')
-                found = self._search(words, "arxiv")
+                found = []
+                for part in query.get("search_query", [""])[0].split(" OR "):
+                    words = part.removeprefix("ti:").strip('"')
+                    found += [p for p in self._search(words, "arxiv") if p not in found]
             return 200, _feed(found), {"content-type": "application/atom+xml"}
         if path == "/s2/paper/batch":
             ids = json.loads(body or b"{}").get("ids", [])

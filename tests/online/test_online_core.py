@@ -248,12 +248,12 @@ def test_the_pace_is_kept():
     services = world_with()
     with FakeServer(services) as server:
         clock = SimulatedClock()
-        sources = open_sources(settings_for(server.url, interval=3.0), ["arxiv"],
+        sources = open_sources(settings_for(server.url, interval=3.0), ["hf"],
                                cache=LookupCache(None), clock=clock)
         start = clock.now()
         plan_enrichment(papers_to_fill(), sources)  # two title searches
         elapsed = clock.now() - start
-    assert sources["arxiv"].client.requests == 2
+    assert sources["hf"].client.requests == 2
     assert elapsed >= 3.0  # a gap of 3 s between the two
 
 
@@ -269,6 +269,22 @@ def test_arxiv_ids_go_in_batches_of_100():
         plan = plan_enrichment(papers, sources)
     assert sources["arxiv"].client.requests == 3
     assert len(plan.changed) == 250
+
+
+def test_arxiv_title_searches_go_ten_a_request_and_each_title_gets_its_own_hits():
+    services = Services()
+    papers = []
+    for i in range(25):
+        fake = FakePaper(f"2403.{20000 + i}", f"Loopback study number {i} of servers",
+                         ["A B"])
+        services.add(fake)
+        papers.append(Paper(fake.title, id=i + 1))
+    with FakeServer(services) as server:
+        sources = open_sources(settings_for(server.url), ["arxiv"], cache=LookupCache(None))
+        plan = plan_enrichment(papers, sources)
+    assert sources["arxiv"].client.requests == 3
+    got = {p.paper_id: p.fields["arxiv_id"].value for p in plan.changed}
+    assert got == {i + 1: f"2403.{20000 + i}" for i in range(25)}
 
 
 def test_nothing_is_overwritten_and_a_published_version_replaces_a_preprints_fields():

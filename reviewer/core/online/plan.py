@@ -7,8 +7,8 @@ Identifiers first (exact), titles second (checked by matching.py):
 2. arXiv by id, 100 ids a request, for papers with an id (given or just found) that lack
    names, a stated year or a category: names, dates, category, comments, the DOI of the
    published version when the authors gave one;
-3. arXiv by title, for papers still without an id; Hugging Face by id, for those whose
-   arXiv lookup failed;
+3. arXiv by title (ten titles a request), for papers still without an id; Hugging Face
+   by id, for those whose arXiv lookup failed;
 4. Crossref by DOI, for the DOIs found so far: the published version's record;
 5. Semantic Scholar by id, 500 a request, for papers with an id and no venue yet (venue,
    type, DOI of the published version), then Crossref for the DOIs it gave;
@@ -226,7 +226,7 @@ class Planner:
     def _steps(self, works: list[_Work]) -> None:
         self._by_title("hf", [w for w in works if not w.now.arxiv_id and not w.dois])
         self._arxiv_ids(works)
-        self._by_title("arxiv", [w for w in works if not w.now.arxiv_id and not w.dois])
+        self._arxiv_titles([w for w in works if not w.now.arxiv_id and not w.dois])
         self._hf_ids([w for w in works if w.now.arxiv_id and not w.now.authors])
         self._crossref_dois(works)
         self._s2_ids(works)
@@ -263,14 +263,25 @@ class Planner:
                 return
             self.progress(f"{LABELS[name]}: titles", done, len(works))
             found = self._ask(name, lambda: source.by_title(work.paper.title))
-            if not found:
-                continue
-            record, near = best(work.now, found)
-            if record is not None:
-                self._found(name, work, record)
-            else:
-                work.near += [Candidate(work.paper.id, name, r, v.problems, v.score)
-                              for r, v in near]
+            if found:
+                self._judge(name, work, found)
+
+    def _arxiv_titles(self, works: list[_Work]) -> None:
+        source = self._usable("arxiv")
+        if source is None or not works:
+            return
+        self.progress("arXiv: titles", 0, len(works))
+        found = self._ask("arxiv", lambda: source.by_titles([w.paper.title for w in works]))
+        for work in works:
+            self._judge("arxiv", work, (found or {}).get(work.paper.title) or [])
+
+    def _judge(self, name: str, work: _Work, found: list[Record]) -> None:
+        record, near = best(work.now, found)
+        if record is not None:
+            self._found(name, work, record)
+        else:
+            work.near += [Candidate(work.paper.id, name, r, v.problems, v.score)
+                          for r, v in near]
 
     def _arxiv_ids(self, works: list[_Work]) -> None:
         source = self._usable("arxiv")
