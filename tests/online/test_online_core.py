@@ -323,3 +323,22 @@ def test_an_unusable_cache_only_costs_the_cache(tmp_path):
     cache = LookupCache(blocker / "c.sqlite")
     assert cache.problem and cache.get("hf", "x") is not None
     cache.put("hf", "x", 1)  # no error
+
+
+def test_a_paper_identified_later_loses_its_open_near_misses(review):
+    from reviewer.core.online import uncertain
+    from reviewer.core.online.apply import apply_enrichment
+    from reviewer.core.online.plan import Candidate, FieldValue, PaperPlan, Plan
+
+    with review.change("add") as changes:
+        changes.conn.execute("INSERT INTO papers (id, title, title_norm, citekey, batch) "
+                             "VALUES (1, 'A Title Long Enough to Match', 'x', 'k1', 0)")
+    near = Candidate(1, "hf", Record("hf", "2401.00002", title="A Title Long Enough to "
+                                     "Catch", arxiv_id="2401.00002"), ["different words"], 90)
+    apply_enrichment(review, Plan([PaperPlan(1, {}, [near])], 1, []))
+    assert [e.candidate.key for e in uncertain.entries(review)] == [near.key]
+    found = FieldValue("2401.00001", "service:arxiv")
+    apply_enrichment(review, Plan([PaperPlan(1, {"arxiv_id": found})], 1, []))
+    assert uncertain.entries(review) == [] and review.get(1).arxiv_id == "2401.00001"
+    review.undo()
+    assert len(uncertain.entries(review)) == 1 and review.get(1).arxiv_id == ""

@@ -97,8 +97,7 @@ def apply_enrichment(review: Review, plan: Plan, label: str | None = None) -> Ap
                 wanted = base_key(after)
                 if not _same_stem(paper.citekey, wanted):
                     if taken is None:
-                        taken = {k for (k,) in review.conn.execute(
-                            "SELECT citekey FROM papers")}
+                        taken = review.citekeys()
                     taken.discard(paper.citekey)
                     key = unique_key(wanted, taken)
                     taken.add(key)
@@ -106,6 +105,9 @@ def apply_enrichment(review: Review, plan: Plan, label: str | None = None) -> Ap
                     out.keys[paper.id] = (paper.citekey, key)
             changes.set(paper.id, old, new)
             out.changed[paper.id] = [n for n in new if n != "citekey"]
+        identified = {pid for pid, names in out.changed.items()
+                      if "arxiv_id" in names or "authors" in names}
+        uncertain.drop_resolved(review, changes, identified)
         out.uncertain_added = uncertain.add(review, changes, plan.uncertain)
     return out
 

@@ -94,6 +94,7 @@ class ServiceClient:
         self.cancelled = cancelled
         self.requests = 0  # HTTP requests sent, retries included
         self.retried = 0
+        self.waited = 0.0  # seconds spent waiting for the pace or a retry
         self._http: Any = None
         self._next = 0.0  # the clock time before which no request may start
         self._failures = 0
@@ -125,6 +126,7 @@ class ServiceClient:
             raise Cancelled()
         wait = self._next - self.clock.now()
         if wait > 0:
+            self.waited += wait
             self.clock.sleep(wait, self.cancelled)
 
     def _send(self, method: str, path: str, params: dict[str, Any] | None, body: Any) -> Any:

@@ -32,9 +32,7 @@ class Entry:
 
 def entries(review: Review, everything: bool = False) -> list[Entry]:
     out = []
-    for key, value in review.conn.execute(
-            "SELECT key, value FROM meta WHERE substr(key, 1, ?) = ?",
-            (len(PREFIX), PREFIX)):
+    for key, value in review.meta_items(PREFIX):
         try:
             number = int(key[len(PREFIX):])
             data = json.loads(value)
@@ -62,6 +60,17 @@ def add(review: Review, changes: Changes, candidates: Iterable[Candidate]) -> in
         value = json.dumps({**candidate.to_json(), "status": "open"}, ensure_ascii=False)
         changes.row("meta", None, {"key": f"{PREFIX}{number}", "value": value})
     return added
+
+
+def drop_resolved(review: Review, changes: Changes, ids: set[int]) -> int:
+    """Forget the open near misses of papers that have just been identified (an exact
+    id, or a title that passed the checks): they were other papers."""
+    dropped = 0
+    for entry in entries(review):
+        if entry.candidate.paper_id in ids:
+            changes.row("meta", entry.raw, None)
+            dropped += 1
+    return dropped
 
 
 def get(review: Review, number: int) -> Entry:
