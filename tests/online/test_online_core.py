@@ -342,3 +342,46 @@ def test_a_paper_identified_later_loses_its_open_near_misses(review):
     assert uncertain.entries(review) == [] and review.get(1).arxiv_id == "2401.00001"
     review.undo()
     assert len(uncertain.entries(review)) == 1 and review.get(1).arxiv_id == ""
+
+
+def test_dates_found_give_way_to_better_sources_but_a_stated_one_stays():
+    services = Services()
+    services.add(FakePaper("2401.12345", PAPER.title, PAPER.authors,
+                           published="2023-11-30T10:00:00Z", doi="10.1234/pub.1",
+                           venue="Journal of Loopbacks"))
+    hf_day = {"hf": "2023-12-02"}  # Hugging Face lists it two days after arXiv
+    original = services.answer
+
+    def answer(method, path, query, body):
+        status, text, headers = original(method, path, query, body)
+        if path.startswith("/hf/"):
+            text = text.replace("2023-11-30", hf_day["hf"])
+        return status, text, headers
+
+    services.answer = answer
+    with FakeServer(services) as server:
+        sources = open_sources(settings_for(server.url), ["hf", "arxiv"],
+                               cache=LookupCache(None))
+        plan = plan_enrichment([Paper(PAPER.title, author_count=3, id=1)], sources)
+        dated = {k: v.value for k, v in plan.papers[0].fields.items()}
+        assert (dated["year"], dated["month"], dated["day"]) == (2023, 11, 30)  # arXiv's
+        assert plan.papers[0].fields["day"].source == "service:arxiv"
+        sources = open_sources(settings_for(server.url), cache=LookupCache(None))
+        plan = plan_enrichment([Paper(PAPER.title, author_count=3, id=1)], sources)
+        assert plan.papers[0].fields["year"].value == 2024  # the published version's
+        sources = open_sources(settings_for(server.url), cache=LookupCache(None))
+        plan = plan_enrichment([Paper(PAPER.title, author_count=3, year=2022, id=1)],
+                               sources)
+        assert "year" not in plan.papers[0].fields  # stated in the dump: kept
+
+
+def test_retry_after_as_an_http_date():
+    from email.utils import format_datetime
+    from datetime import UTC, datetime, timedelta
+
+    from reviewer.core.online.client import Clock, _retry_after
+
+    later = format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)
+    assert 28 <= _retry_after(later, Clock()) <= 30
+    assert _retry_after("5", Clock()) == 5.0
+    assert _retry_after("soon", Clock()) is None and _retry_after(None, Clock()) is None

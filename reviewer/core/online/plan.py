@@ -125,16 +125,17 @@ def is_preprint_venue(venue: str) -> bool:
     return not venue or venue.strip().lower() in PREPRINT_VENUES
 
 
-def improvements(paper: Paper, record: Record, protected: Iterable[str] = ()
-                 ) -> dict[str, Any]:
-    """The fields of ``paper`` that ``record`` fills, with their new values."""
+def improvements(paper: Paper, record: Record, protected: Iterable[str] = (),
+                 replace_date: bool = False) -> dict[str, Any]:
+    """The fields of ``paper`` that ``record`` fills, with their new values.
+    ``replace_date``: the paper's date came from a lesser source this run."""
     out: dict[str, Any] = {}
     if record.authors and not paper.authors:
         out["authors"] = list(record.authors)
         if paper.author_count != len(record.authors):
             out["author_count"] = len(record.authors)
     if record.year is not None:
-        if paper.year is None or paper.year_inferred:
+        if paper.year is None or paper.year_inferred or replace_date:
             out.update(year=record.year, month=record.month, day=record.day,
                        year_inferred=False)
         elif paper.year == record.year and paper.month is None and record.month:
@@ -169,7 +170,8 @@ def improvements(paper: Paper, record: Record, protected: Iterable[str] = ()
 class _Work:
     """One paper during planning: what it has become so far, and where from."""
 
-    __slots__ = ("paper", "now", "fields", "near", "matched", "dois", "protected", "asked")
+    __slots__ = ("paper", "now", "fields", "near", "matched", "dois", "protected", "asked",
+                 "date_rank")
 
     def __init__(self, paper: Paper, protected: set[str]):
         self.paper = paper
@@ -181,12 +183,23 @@ class _Work:
         self.dois = [doi] if doi and not doi.startswith("10.48550/") else []
         self.protected = protected
         self.asked: set[str] = set()  # DOIs already asked of Crossref
+        # Whose date the paper has: a date the dump stated is never replaced; one found
+        # this run gives way to a better source's (Hugging Face's day of listing to
+        # arXiv's submission date, both to the published version's year, which is the
+        # year a citation of it gives).
+        self.date_rank = 0 if paper.year is None or paper.year_inferred else 9
 
     def take(self, record: Record, exact: bool = True) -> bool:
         self.matched = self.matched or exact
         if record.doi and record.doi not in self.dois:
             self.dois.append(record.doi)
-        changes = improvements(self.now, record, self.protected)
+        rank = (4 if record.source == "crossref" else 3) if record.published else (
+            2 if record.source == "arxiv" else 1)
+        replace = 0 < self.date_rank < rank and record.year is not None
+        changes = improvements(self.now, record, self.protected, replace)
+        if "year" in changes or (replace and changes.keys() & {"month", "day"}):
+            self.date_rank = rank
+
         for name, value in changes.items():
             setattr(self.now, name, value)
             self.fields[name] = FieldValue(value, f"service:{record.source}")

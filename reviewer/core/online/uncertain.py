@@ -3,9 +3,9 @@
 They live in the review's ``meta`` table (there since schema v1), one row each, keyed
 ``online.uncertain.N``: beside the papers they are about, so they move with the review
 file, need no migration, and are written in the same transaction and history entry as
-the run that found them (undo takes them back with it). N is stable: accepting or
-rejecting one does not renumber the others. A rejected one stays, marked, so that the
-next run does not list it again.
+the run that found them (undo takes them back with it). N is stable: a decided entry
+(accepted, rejected, or resolved when its paper was identified later) stays, marked, so
+its number is never given to another and the next run does not list it again.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ PREFIX = "online.uncertain."
 class Entry:
     number: int
     candidate: Candidate
-    status: str  # "open" or "rejected"
+    status: str  # "open", "accepted" or "rejected"
     raw: dict  # the meta row as stored, for history
 
 
@@ -63,12 +63,12 @@ def add(review: Review, changes: Changes, candidates: Iterable[Candidate]) -> in
 
 
 def drop_resolved(review: Review, changes: Changes, ids: set[int]) -> int:
-    """Forget the open near misses of papers that have just been identified (an exact
+    """Close the open near misses of papers that have just been identified (an exact
     id, or a title that passed the checks): they were other papers."""
     dropped = 0
     for entry in entries(review):
         if entry.candidate.paper_id in ids:
-            changes.row("meta", entry.raw, None)
+            _mark(changes, entry, "resolved")
             dropped += 1
     return dropped
 
@@ -97,15 +97,21 @@ def accept(review: Review, number: int):
         plan = Plan([PaperPlan(paper.id, {k: FieldValue(v, f"service:{c.source}")
                                           for k, v in values.items()})], 1, [])
         applied = apply_enrichment(review, plan)
-        changes.row("meta", entry.raw, None)
+        _mark(changes, entry, "accepted")
     return entry, applied
 
 
 def reject(review: Review, number: int) -> Entry:
     entry = get(review, number)
-    data = json.loads(entry.raw["value"])
-    data["status"] = "rejected"
     with review.change(f"reject uncertain match {number}") as changes:
-        changes.row("meta", entry.raw, {"key": entry.raw["key"],
-                                        "value": json.dumps(data, ensure_ascii=False)})
+        _mark(changes, entry, "rejected")
     return entry
+
+
+def _mark(changes: Changes, entry: Entry, status: str) -> None:
+    """Decided entries stay (marked): their number is never given to another, and the
+    next run does not list them again."""
+    data = json.loads(entry.raw["value"])
+    data["status"] = status
+    changes.row("meta", entry.raw, {"key": entry.raw["key"],
+                                    "value": json.dumps(data, ensure_ascii=False)})
