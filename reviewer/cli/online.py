@@ -37,6 +37,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                    help="print what would change; write nothing to the review")
     p.add_argument("--yes", "-y", action="store_true",
                    help="do not ask before going online")
+    p.add_argument("--ask-again", action="store_true",
+                   help="ask the services again about what they did not know last time "
+                   "(the cache keeps 'not found' answers too)")
     p.add_argument("--review-uncertain", action="store_true",
                    help="list the near misses kept for review (as `uncertain list`)")
     p.set_defaults(handler=cmd_enrich)
@@ -135,7 +138,7 @@ def cmd_enrich(ns: Namespace) -> int:
         if not ns.yes and sys.stdin.isatty() and not _ask(len(papers), names, settings):
             say("nothing sent, nothing changed")
             return 0
-        sources = open_sources(settings.online, names)
+        sources = open_sources(settings.online, names, ask_again=ns.ask_again)
         progress = _Progress()
         try:
             plan = plan_enrichment(papers, sources, progress=progress)

@@ -219,3 +219,46 @@ def test_review_uncertain_lists_the_near_misses(capsys, seeded, world, server):
     code, out, _ = run(capsys, "--review", str(seeded), "enrich", "--review-uncertain")
     assert code == 0
     assert "different words: computed / optical" in out and "uncertain accept N" in out
+
+
+def test_ask_again_asks_only_about_what_was_not_found(capsys, seeded, world, server):
+    assert run(capsys, "--review", str(seeded), "enrich", "--all", "--yes")[0] == 0
+    asked = len(world.services.log)
+    some = sorted(world.unknown)[0]
+    papers = {p["id"]: p for p in listing(capsys, seeded)}
+    from .fake_services import FakePaper
+    count = papers[some]["author_count"] or 1
+    year = papers[some]["year"] or 2025
+    world.services.add(FakePaper("2409.99999", papers[some]["title"],
+                                 [f"New Comer{k}" for k in range(count)],
+                                 published=f"{year}-01-02T00:00:00Z"))
+    assert run(capsys, "--review", str(seeded), "enrich", "--all", "--yes")[0] == 0
+    assert len(world.services.log) == asked  # the cache said "not found"
+    assert run(capsys, "--review", str(seeded), "enrich", "--all", "--yes",
+               "--ask-again")[0] == 0
+    again = world.services.log[asked:]
+    assert again and len(again) < asked / 3
+    assert {p["id"]: p for p in listing(capsys, seeded)}[some]["arxiv_id"] == "2409.99999"
+
+
+def test_an_offline_source_is_one_line_and_the_run_goes_on(capsys, seeded, world, server):
+    import os
+    import socket
+    from pathlib import Path
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{s.getsockname()[1]}"
+    config = Path(os.environ["REVIEWER_CONFIG"])
+    config.write_text(config.read_text().replace(f"{server.url}/hf", dead))
+    code, out, err = run(capsys, "--review", str(seeded), "enrich", "--all", "--yes")
+    assert code == 0
+    lines = [line for line in err.splitlines() if "Hugging Face" in line]
+    assert len(lines) == 1 and "offline or unreachable" in lines[0]
+    papers = {p["id"]: p for p in listing(capsys, seeded)}
+    assert all(papers[pid]["arxiv_id"] == r.arxiv_id for pid, r in world.known.items())
+
+
+def test_the_default_selection_with_nothing_included_is_refused(capsys, seeded, server):
+    code, _, err = run(capsys, "--review", str(seeded), "enrich", "--yes")
+    assert code == 2 and "no included or starred paper" in err

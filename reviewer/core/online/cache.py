@@ -21,9 +21,11 @@ _SCHEMA = ("CREATE TABLE IF NOT EXISTS lookups (service TEXT NOT NULL, key TEXT 
 
 
 class LookupCache:
-    def __init__(self, path: Path | None):
-        """``path`` None keeps nothing (a cache that is always empty)."""
+    def __init__(self, path: Path | None, ask_again: bool = False):
+        """``path`` None keeps nothing (a cache that is always empty). ``ask_again``
+        ignores the kept "not found" answers (a paper the services learnt about since)."""
         self.path = path
+        self.ask_again = ask_again
         self.conn: sqlite3.Connection | None = None
         self.problem = ""
         if path is None:
@@ -50,9 +52,12 @@ class LookupCache:
         if row is None:
             return MISSING
         try:
-            return json.loads(row[0])
+            value = json.loads(row[0])
         except ValueError:
             return MISSING
+        if self.ask_again and not value:
+            return MISSING
+        return value
 
     def put(self, service: str, key: str, value: Any) -> None:
         if self.conn is None:

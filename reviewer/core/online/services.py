@@ -40,9 +40,9 @@ def parse_names(text: str) -> list[str]:
 
 def open_sources(settings: OnlineSettings, names: Iterable[str] = SOURCES, *,
                  cache: LookupCache | None = None, clock: Clock | None = None,
-                 timeout: float = TIMEOUT,
+                 timeout: float = TIMEOUT, ask_again: bool = False,
                  cancelled: Callable[[], bool] | None = None) -> dict[str, Source]:
-    cache = cache if cache is not None else LookupCache(cache_path())
+    cache = cache if cache is not None else LookupCache(cache_path(), ask_again)
     agent = {"User-Agent": user_agent(settings.email)}
     out: dict[str, Source] = {}
     for name in names:
