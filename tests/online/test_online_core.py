@@ -385,3 +385,14 @@ def test_retry_after_as_an_http_date():
     assert 28 <= _retry_after(later, Clock()) <= 30
     assert _retry_after("5", Clock()) == 5.0
     assert _retry_after("soon", Clock()) is None and _retry_after(None, Clock()) is None
+
+
+def test_a_hung_service_is_given_up_after_three_timeouts():
+    services = world_with(("/hf/", Fault(stall=0.6, times=99)))
+    with FakeServer(services) as server:
+        sources = open_sources(settings_for(server.url), ["hf", "arxiv"],
+                               cache=LookupCache(None), clock=SimulatedClock(), timeout=0.2)
+        plan = plan_enrichment(papers_to_fill(), sources)
+    hf = plan.sources[0]
+    assert hf.requests == 3 and "not answering" in hf.down
+    assert plan.papers[0].fields["authors"].source == "service:arxiv"

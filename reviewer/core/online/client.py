@@ -27,6 +27,8 @@ BACKOFF_BASE = 0.5  # seconds, doubled at each retry (at least the service's int
 TIMEOUT = 20.0  # seconds to read an answer
 CONNECT_TIMEOUT = 10.0
 FAILURES_TO_GIVE_UP = 3  # lookups failing in a row before the source is given up
+TIMEOUTS_TO_GIVE_UP = 3  # requests timing out in a row: a hung service costs a minute,
+# not five tries of every lookup
 
 
 class SourceDown(Exception):
@@ -98,6 +100,7 @@ class ServiceClient:
         self._http: Any = None
         self._next = 0.0  # the clock time before which no request may start
         self._failures = 0
+        self._timeouts = 0
 
     def close(self) -> None:
         if self._http is not None:
@@ -148,12 +151,18 @@ class ServiceClient:
                                  f"({_short(exc)}); going on without it") from None
             except httpx.TimeoutException:
                 reason = f"no answer within {self.timeout:g} s"
+                self._timeouts += 1
+                if self._timeouts >= TIMEOUTS_TO_GIVE_UP:
+                    raise SourceDown(f"{self.label}: not answering ({reason}, "
+                                     f"{self._timeouts} times in a row); going on without "
+                                     "it") from None
                 self._back_off(attempt, None)
                 continue
             except httpx.HTTPError as exc:  # cut off, garbled: worth another try
                 reason = _short(exc)
                 self._back_off(attempt, None)
                 continue
+            self._timeouts = 0
             status = response.status_code
             if status in (401, 403, 407):
                 hint = " (check s2_api_key in the config)" if self.name == "s2" else ""

@@ -199,7 +199,6 @@ class _Work:
         changes = improvements(self.now, record, self.protected, replace)
         if "year" in changes or (replace and changes.keys() & {"month", "day"}):
             self.date_rank = rank
-
         for name, value in changes.items():
             setattr(self.now, name, value)
             self.fields[name] = FieldValue(value, f"service:{record.source}")
