@@ -4,7 +4,6 @@ surviving 429/503/timeouts/malformed answers and an offline service, the cache."
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
