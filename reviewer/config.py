@@ -13,6 +13,13 @@
     star = "S"
     include = "y,i"
 
+    [online]                        # reviewer enrich (nothing goes online unless asked)
+    email = ""                      # sent to Crossref as mailto
+    s2_api_key = ""
+    [online.arxiv]                  # also .hf, .s2, .crossref
+    url = "https://export.arxiv.org"
+    interval = 3.0                  # seconds between requests; 0 for a local server
+
 A broken or unknown setting never stops the app: it is reported and the default used.
 """
 
@@ -25,6 +32,7 @@ from pathlib import Path
 
 from .core.locations import config_file
 from .core.paths import MAX_INPUT_BYTES, parse_size, size_text
+from .core.online.settings import OnlineSettings
 
 DEFAULT_THEME = "reviewer-dark"
 
@@ -36,6 +44,7 @@ class Settings:
     editor: str = ""
     keys: dict[str, str] = field(default_factory=dict)
     max_import_bytes: int = MAX_INPUT_BYTES
+    online: OnlineSettings = field(default_factory=OnlineSettings)
 
 
 def load(path: Path | None = None) -> tuple[Settings, list[str]]:
@@ -98,9 +107,45 @@ def load(path: Path | None = None) -> tuple[Settings, list[str]]:
             settings.keys[binding_id] = key.strip()
         else:
             problems.append(f"{path}: key for {binding_id!r} must be a key name in quotes")
+    _load_online(data.pop("online", {}), settings.online, path, problems)
     for unknown in data:
         problems.append(f"{path}: unknown setting {unknown!r}")
     return settings, problems
+
+
+def _load_online(table: object, online: OnlineSettings, path: Path,
+                 problems: list[str]) -> None:
+    if not isinstance(table, dict):
+        problems.append(f"{path}: [online] must be a table")
+        return
+    for name in ("email", "s2_api_key"):
+        value = table.pop(name, getattr(online, name))
+        if isinstance(value, str):
+            setattr(online, name, value.strip())
+        else:
+            problems.append(f"{path}: online.{name} must be text in quotes")
+    for name, service in online.services.items():
+        sub = table.pop(name, {})
+        if not isinstance(sub, dict):
+            problems.append(f"{path}: [online.{name}] must be a table")
+            continue
+        url = sub.pop("url", service.url)
+        if isinstance(url, str) and url.strip().startswith(("http://", "https://")):
+            service.url = url.strip().rstrip("/")
+        else:
+            problems.append(f"{path}: online.{name}.url must be an http(s) address; "
+                            f"using {service.url}")
+        interval = sub.pop("interval", service.interval)
+        if isinstance(interval, (int, float)) and not isinstance(interval, bool) \
+                and 0 <= interval <= 3600:
+            service.interval = float(interval)
+        else:
+            problems.append(f"{path}: online.{name}.interval must be seconds (0 or more); "
+                            f"using {service.interval:g}")
+        for unknown in sub:
+            problems.append(f"{path}: unknown setting online.{name}.{unknown}")
+    for unknown in table:
+        problems.append(f"{path}: unknown setting online.{unknown}")
 
 
 _THEME_LINE = re.compile(r"^\s*theme\s*=.*$", re.M)

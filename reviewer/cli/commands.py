@@ -31,6 +31,8 @@ COMMANDS: dict[str, str] = {
     "config": "settings",
     "export": "exporting",
     "check": "checking",
+    "enrich": "online",
+    "uncertain": "online",
 }
 
 EPILOG = """\

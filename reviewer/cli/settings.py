@@ -49,4 +49,13 @@ def cmd_show(ns: Namespace) -> int:
     for command in MAIN + OUTLINE:
         keys = settings.keys.get(command.id, command.keys)
         say(f'{command.id} = "{keys}"{"" if command.id not in settings.keys else "  # remapped"}')
+    online = settings.online
+    say("")
+    say("[online]  # reviewer enrich; nothing goes online unless asked")
+    say(f'email = "{online.email}"  # sent to Crossref as mailto')
+    say('s2_api_key = "****"  # set; not shown' if online.s2_api_key else 's2_api_key = ""')
+    for name, service in online.services.items():
+        say(f"[online.{name}]")
+        say(f'url = "{service.url}"')
+        say(f"interval = {service.interval!r}  # seconds between requests")
     return 0

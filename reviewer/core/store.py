@@ -453,6 +453,17 @@ class Review:
                 self.conn.execute("SELECT id, at, label, undone FROM history "
                                   "ORDER BY id DESC LIMIT ?", (limit,))]
 
+    def meta_items(self, prefix: str) -> list[tuple[str, str]]:
+        """(key, value) rows of the ``meta`` table whose key starts with ``prefix``. Rows
+        under a prefix of their own are changed through ``Changes.row("meta", ...)``, so
+        undo takes them back (the near misses of reviewer enrich live there)."""
+        return self.conn.execute("SELECT key, value FROM meta WHERE substr(key, 1, ?) = ? "
+                                 "ORDER BY key", (len(prefix), prefix)).fetchall()
+
+    def citekeys(self) -> set[str]:
+        """Every key in the file, those of papers merged away or taken back included."""
+        return {key for (key,) in self.conn.execute("SELECT citekey FROM papers")}
+
     # -- editing papers ----------------------------------------------------------------
 
     def _fields(self, ids: list[int], names: tuple[str, ...]) -> dict[int, dict[str, Any]]:

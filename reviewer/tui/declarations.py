@@ -88,6 +88,13 @@ MAIN: tuple[Command, ...] = (
     Command("import", "I", "import_files", "Import",
             "Import dumps (Hugging Face or arXiv pages, BibTeX, lists) into this review.",
             "Other", footer=False),
+    Command("enrich", "E", "enrich", "Enrich",
+            "Fill names, arXiv ids, years and venues of the marked papers (or all) from "
+            "Hugging Face, arXiv, Semantic Scholar and Crossref; asks first; E again "
+            "cancels.", "Other", footer=False),
+    Command("uncertain", "U", "uncertain", "Near misses",
+            "Review the near misses of enrich: accept or reject them.", "Other",
+            footer=False),
     Command("undo", "u", "undo", "Undo", "Undo the last change (also from earlier sessions).",
             "Other"),
     Command("redo", "ctrl+r", "redo", "Redo", "Redo what undo undid.", "Other", footer=False),

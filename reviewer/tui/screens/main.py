@@ -496,6 +496,17 @@ class MainScreen(Screen):
             self.check_external()  # its own connection committed: unless the watch has
             # reloaded the list already (a 100,000-paper reload is half a second)
 
+    def action_enrich(self) -> None:
+        from ..enrich import start_or_cancel
+
+        start_or_cancel(self)
+
+    def action_uncertain(self) -> None:
+        from .uncertain import UncertainScreen
+
+        self.app.push_screen(UncertainScreen(self.review),
+                             lambda decided: self.changed(None) if decided else None)
+
     def action_merge(self) -> None:
         keep = self.papers.current_id
         others = [i for i in self.targets() if i != keep] if self.state.marked else []
