@@ -46,7 +46,7 @@ def test_clashes_get_a_b_c():
     keys = []
     for _ in range(4):
         keys.append(make_key(p, taken))
-        taken.add(keys[-1])
+        taken.add(keys[-1].lower())  # taken keys are compared in lower case
     assert keys == ["vaswaniAttentionAllYou2017", "vaswaniAttentionAllYou2017a",
                     "vaswaniAttentionAllYou2017b", "vaswaniAttentionAllYou2017c"]
 

@@ -38,8 +38,8 @@ def test_arxiv_ids(raw: str, ident: str):
 
 
 def test_dois():
-    assert normalize_doi("https://doi.org/10.1038/S41467-024-44824-Z.") == "10.1038/s41467-024-44824-z"
-    assert normalize_doi("doi: 10.48550/arXiv.2304.12306") == "10.48550/arxiv.2304.12306"
+    assert normalize_doi("https://doi.org/10.1038/S41467-024-44824-Z.") == "10.1038/S41467-024-44824-Z"
+    assert normalize_doi("doi: 10.48550/arXiv.2304.12306") == "10.48550/arXiv.2304.12306"
     assert arxiv_id_from_doi("10.48550/arxiv.2304.12306") == "2304.12306"
     assert normalize_doi("not a doi") == ""
 

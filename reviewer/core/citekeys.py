@@ -91,15 +91,18 @@ def suffixes():
 
 
 def unique_key(base: str, taken: Container[str]) -> str:
+    """``base``, or with the first suffix that makes it free. ``taken`` holds keys in
+    lower case: bibtex and pybtex take ``smithDeep2020`` and ``smithDEEP2020`` for one."""
     for suffix in suffixes():
-        if base + suffix not in taken:
+        if (base + suffix).lower() not in taken:
             return base + suffix
     raise AssertionError("unreachable")
 
 
 def make_key(paper: Paper, taken: Container[str]) -> str:
+    """A key for ``paper`` not in ``taken`` (keys in lower case)."""
     key = base_key(paper)
-    return key if key not in taken else unique_key(key, taken)  # most keys are free
+    return key if key.lower() not in taken else unique_key(key, taken)  # most keys are free
 
 
 def check_key(key: str) -> str | None:
