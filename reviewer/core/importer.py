@@ -371,6 +371,9 @@ def _insert_new(conn: sqlite3.Connection, plan: Plan, batch: int, taken: set[str
                 key = unique_key(key, taken)
         p.citekey = key
         add_key(key.lower())
+        if extra and "bib:ids" in extra:  # biblatex's aliases cite the entry as well
+            taken.update(alias.strip().lower() for alias in
+                         extra["bib:ids"].strip("{}").split(",") if alias.strip())
         add_row((
             pid, p.title, fp.title_norm, p.abstract, int(p.abstract_truncated),
             json_list(authors) if authors else "[]",

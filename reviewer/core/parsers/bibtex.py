@@ -187,6 +187,8 @@ def _fields(entry, macros: dict[str, str]) -> tuple[dict[str, str], dict[str, st
 # A comment after a field (``title = {X}, % why``), as biber reads it; bibtexparser would
 # read a comma in it as the end of a field. The line itself stays (line numbers).
 _FIELD_COMMENT = re.compile(r"([}\"],?)[ \t]+%[^\n]*$", re.M)
+# A line that is a comment, as biber reads it: ``%@book{old,`` is no entry.
+_LINE_COMMENT = re.compile(r"^[ \t]*%[^\n]*", re.M)
 _COMMENT_LINE = re.compile(r"%[^\n]*(?:\n|$)")
 _TRAILING_COMMENT = re.compile(r"(.*?[}\"])[ \t]*%[^\n]*", re.S)
 
@@ -223,7 +225,7 @@ def _library(text: str):
     bibtex_marks.install()
     _quiet(logging.getLogger("bibtexparser"))
     if "%" in text:
-        text = _FIELD_COMMENT.sub(r"\1", text)
+        text = _FIELD_COMMENT.sub(r"\1", _LINE_COMMENT.sub("", text))
     library = bibtexparser.parse_string(text, parse_stack=[])
     repeated: dict[str, str] = {}
     if any(isinstance(block, DuplicateBlockKeyBlock) for block in library.failed_blocks):
