@@ -35,8 +35,8 @@ FROM_EXPORT = "bib:@export"
 GROUPS: dict[str, tuple[Callable[[Paper], object], tuple[str, ...], tuple[str, ...]]] = {
     "title": (lambda p: p.title, ("title",), ("title",)),
     "author": (lambda p: p.authors, ("author",), ("author",)),
-    "date": (lambda p: (p.year, p.month, p.day), ("year", "month", "day", "date"),
-             ("year", "month")),
+    # Year and month: what the export writes of a date (and what it reads of a paper).
+    "date": (lambda p: (p.year, p.month), ("year", "month", "day", "date"), ("year", "month")),
     "venue": (lambda p: p.venue, ("journal", "journaltitle", "booktitle"),
               ("journal", "booktitle", "howpublished")),
     "doi": (lambda p: p.doi, ("doi",), ("doi",)),

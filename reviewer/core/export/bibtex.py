@@ -149,8 +149,25 @@ _OTHER_CANDIDATE = re.compile(rf"(?<![A-Za-z])(?:[B-Z](?![a-z])|I|(?:{_PROPER_AL
                               r"(?![a-z]))")
 
 
+# A title that opens with a name ("Hulu-Med: a generalist..."): the name keeps its case
+# whole, though each of its parts looks like a Title Case word.
+_LEADING_NAME = re.compile(r"(\S+):\s")
+
+
+def _is_name(word: str) -> bool:
+    rest = word[1:]
+    return rest != rest.lower() or word[:1].isdigit()
+
+
 def escape_title(text: str) -> str:
     """Like ``escape``, bracing acronyms and mixed-case words one by one."""
+    name = _LEADING_NAME.match(text)
+    if name and _is_name(name.group(1)) and not text.startswith("{"):
+        return f"{{{escape(name.group(1))}}}" + _escape_title_words(text[name.end(1):])
+    return _escape_title_words(text)
+
+
+def _escape_title_words(text: str) -> str:
     if not _has_special(text):  # the common case: nothing to escape
         if not text.isascii():
             return _WORD.sub(_brace_word, text)
@@ -216,8 +233,9 @@ def fields(paper: Paper, kind: str = "") -> list[tuple[str, str, bool]]:
     add("title", escape_title(paper.title))
     if not paper.authors and not paper.extra.get("editor"):
         # natbib styles label and sort an entry without authors by its ``key`` field, else
-        # by the first three letters of the citation key (plainnat's "Med(2023)").
-        add("key", escape(paper.organization or _short_title(paper.title)))
+        # by the first three letters of the citation key (plainnat's "Med(2023)"): the
+        # name a title opens with, or its first words.
+        add("key", escape(_short_title(paper.title)))
     if paper.venue:
         if kind == "article":
             add("journal", escape(paper.venue))
@@ -286,6 +304,9 @@ def join(entries: list[str]) -> str:
 
 
 def _short_title(title: str) -> str:
+    name = _LEADING_NAME.match(title)
+    if name:
+        return name.group(1)
     words = title.split()
     return " ".join(words[:3]).rstrip(":,;.") if words else title
 

@@ -180,13 +180,17 @@ def _fields(entry, macros: dict[str, str]) -> tuple[dict[str, str], dict[str, st
         resolved = _concatenate(value, macros)
         fields[name] = resolved
         bare = bare and resolved == value
-        raw[name] = value if bare else "{" + resolved + "}"
+        kept = value if bare else "{" + resolved + "}"
+        raw[name] = _CONTROL.sub("", kept) if _CONTROL.search(kept) else kept
     return fields, raw
 
 
 # A comment after a field (``title = {X}, % why``), as biber reads it; bibtexparser would
 # read a comma in it as the end of a field. The line itself stays (line numbers).
 _FIELD_COMMENT = re.compile(r"([}\"],?)[ \t]+%[^\n]*$", re.M)
+# Control characters (an ANSI colour, a NUL) never reach the export; tabs and line
+# breaks are layout.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # A line that is a comment, as biber reads it: ``%@book{old,`` is no entry.
 _LINE_COMMENT = re.compile(r"^[ \t]*%[^\n]*", re.M)
 _COMMENT_LINE = re.compile(r"%[^\n]*(?:\n|$)")
