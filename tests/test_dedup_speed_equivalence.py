@@ -279,10 +279,12 @@ def test_any_title_normalises_as_the_regex_says(title):
 
 def reference_title_words(title: str) -> list[str]:
     """Better BibTeX's shorttitle(3,3), as the citekeys docstring describes it."""
-    folded = unicodedata.normalize("NFKD", title.translate(str.maketrans(
+    from anyascii import anyascii
+
+    # Transliterated (issue 17: other scripts must not vanish from keys).
+    folded = anyascii(title.translate(str.maketrans(
         {"ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O", "ł": "l",
          "Ł": "L", "đ": "d", "Đ": "D", "þ": "th", "Þ": "Th", "ı": "i"})))
-    folded = folded.encode("ascii", "ignore").decode("ascii")
     words = []
     for raw in re.split(r"[\s/]+", folded):
         word = re.sub(r"[^A-Za-z0-9]", "", raw)
