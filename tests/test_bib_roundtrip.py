@@ -216,3 +216,17 @@ def test_a_merge_that_changes_a_field_writes_the_new_value(tmp_path):
     assert "{New abstract.}" in text and "{J}" in text and "{2020}" in text
     assert "ids           = {other}" in text  # the merged entry's key still cites it
     review.close()
+
+
+def test_list_shows_titles_as_typeset(tmp_path, capsys):
+    from reviewer.cli import main
+
+    listing = tmp_path / "list.txt"
+    listing.write_text("Biomedical Vision--Language Processing Made Simple\n"
+                       "An Effective 2D \\& 3D Segmentation Backbone\n", encoding="utf-8")
+    review = str(tmp_path / "r.sqlite")
+    assert main(["--review", review, "import", str(listing)]) == 0
+    capsys.readouterr()
+    assert main(["--review", review, "list"]) == 0
+    out = capsys.readouterr().out
+    assert "Vision\u2013Language" in out and "2D & 3D" in out and "\\&" not in out
