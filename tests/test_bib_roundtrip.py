@@ -230,3 +230,35 @@ def test_list_shows_titles_as_typeset(tmp_path, capsys):
     assert main(["--review", review, "list"]) == 0
     out = capsys.readouterr().out
     assert "Vision\u2013Language" in out and "2D & 3D" in out and "\\&" not in out
+
+
+def test_names_keep_their_form():
+    from reviewer.core.parsers.bibtex import _names
+
+    assert _names("Last, Jr, First, Extra and {World Health Organization} and Doe, Jane") == [
+        "Last, Jr, First, Extra", "World Health Organization", "Doe, Jane"]
+
+
+def test_sentence_case_styles_keep_what_must_keep_its_case():
+    from reviewer.core.export.bibtex import escape_title
+
+    assert escape_title("Uncertainty-Guided Vision-Language Segmentation") == \
+        "Uncertainty-Guided Vision-Language Segmentation"  # Title Case, not frozen
+    assert escape_title("A C++ Library for English and Chinese Text") == \
+        "A {C}++ Library for {English} and {Chinese} Text"
+    assert escape_title("BERT-based U-Net for Bayesian Inference, Model B") == \
+        "{BERT-based} {U-Net} for {Bayesian} Inference, Model {B}"
+    assert escape_title("Hulu-Med: A Transparent Generalist Model") == \
+        "{Hulu-Med}: A Transparent Generalist Model"
+
+
+def test_a_key_set_by_hand_is_unique_whatever_its_case(tmp_path):
+    from reviewer.core.errors import UsageError
+
+    source = _bib(tmp_path, "@misc{smithDeepLearning2020, title={One}}\n"
+                            "@misc{other, title={Two}}\n")
+    review = _import(tmp_path / "a.sqlite", source)
+    other = next(p for p in review.papers() if p.citekey == "other")
+    with pytest.raises(UsageError):
+        review.set_citekey(other.id, "smithDEEPLEARNING2020")
+    review.close()

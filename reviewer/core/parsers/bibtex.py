@@ -340,6 +340,10 @@ def _names_one_by_one(raw: str) -> list[str]:
         if person.lower() == "others":
             names.append("others")
             continue
+        if person.count(",") > 2 and "{" not in person:
+            # More parts than "von Last, Jr, First": BibTeX would guess; carried as written.
+            names.append(clean_text(decode_latex(person)))
+            continue
         simple = _simple_name(person)
         if simple:
             names.append(simple)
