@@ -50,7 +50,9 @@ _LOGOS = {"TeX": "TeX", "LaTeX": "LaTeX", "LaTeXe": "LaTeX2ε", "BibTeX": "BibTe
           "AmS": "AMS", "AMS": "AMS", "MF": "Metafont", "MP": "MetaPost"}
 # Macros that set nothing: dropped, as LaTeX drops them.
 _SILENT = frozenset({"relax", "protect", "xspace", "nobreak", "ignorespaces", "unskip",
-                     "null", "noopsort"})
+                     "null", "noopsort",
+                     # rewritten by decode_latex itself before pylatexenc reads them
+                     "textbraceleft", "textbraceright", "textasciicircum"})
 _MACRO_CALL = re.compile(r"\\([A-Za-z]+)(\s*)((?:\{[^{}\\]*\})*)")
 _HIDDEN_BACKSLASH, _HIDDEN_OPEN, _HIDDEN_CLOSE = "\ue000", "\ue001", "\ue002"
 _known_macros = None
