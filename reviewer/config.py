@@ -5,6 +5,7 @@
     [behaviour]
     advance_after_decision = true   # after i/m/x, jump to the next undecided paper
     editor = ""                     # for N; default $VISUAL, then $EDITOR
+    copy_key = "plain"              # what y copies: "plain" (key) or "pandoc" (@key)
 
     [keys]                          # remap any binding by its id (see `reviewer config show`)
     star = "S"
@@ -23,6 +24,7 @@ from pathlib import Path
 from .core.locations import config_file
 
 DEFAULT_THEME = "reviewer-dark"
+COPY_KEY_STYLES = ("plain", "pandoc")
 
 
 @dataclass(slots=True)
@@ -30,6 +32,7 @@ class Settings:
     theme: str = DEFAULT_THEME
     advance_after_decision: bool = True
     editor: str = ""
+    copy_key: str = "plain"  # what y copies: the key, or "pandoc" for @key
     keys: dict[str, str] = field(default_factory=dict)
 
 
@@ -67,6 +70,12 @@ def load(path: Path | None = None) -> tuple[Settings, list[str]]:
         settings.editor = editor.strip()
     else:
         problems.append(f"{path}: editor must be a command in quotes")
+    copy_key = behaviour.pop("copy_key", settings.copy_key)
+    if copy_key in COPY_KEY_STYLES:
+        settings.copy_key = copy_key
+    else:
+        problems.append(f"{path}: copy_key must be one of "
+                        f"{', '.join(map(repr, COPY_KEY_STYLES))}; using {settings.copy_key!r}")
     for unknown in behaviour:
         problems.append(f"{path}: unknown setting behaviour.{unknown}")
 

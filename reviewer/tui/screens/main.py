@@ -307,6 +307,11 @@ class MainScreen(Screen):
 
         def done(text: str | None) -> None:
             tags = split_items(text or "")
+            absent = [tag for tag in tags if tag not in present]
+            if absent:
+                self.say(f"No selected paper has the tag{'s' if len(absent) > 1 else ''} "
+                         f"{', '.join(absent)}")
+            tags = [tag for tag in tags if tag in present]
             if tags:
                 with refusals(self.app):
                     self.review.untag(ids, tags)
@@ -332,7 +337,10 @@ class MainScreen(Screen):
             os.environ.get("EDITOR") or "vi"
         with tempfile.TemporaryDirectory(prefix="reviewer-note-") as folder:
             path = Path(folder) / f"{paper.citekey or current}.md"
-            path.write_text(paper.note, encoding="utf-8")
+            # Ending with a line break, text an editor or a script appends starts a line.
+            written = paper.note if not paper.note or paper.note.endswith("\n") else \
+                paper.note + "\n"
+            path.write_text(written, encoding="utf-8")
             try:
                 command = [*shlex.split(editor), str(path)]
                 try:
@@ -345,7 +353,7 @@ class MainScreen(Screen):
                 self.notify(f"Could not run the editor {editor!r}: {exc}", severity="error")
                 return
             text = path.read_text(encoding="utf-8")
-        if text != paper.note:
+        if text != written and text != paper.note:
             try:
                 self.review.set_note(current, text)
             except ReviewerError as exc:  # busy: the text must not go with the temp file
@@ -556,6 +564,8 @@ class MainScreen(Screen):
         if current is None:
             return
         key = self.review.get(current).citekey
+        if self.app.settings.copy_key == "pandoc":
+            key = f"@{key}"
         self.app.copy_to_clipboard(key)
         self.review.freeze_citekeys([current])
         self.say(f"Copied {key}")
