@@ -468,34 +468,42 @@ class MainScreen(Screen):
 
     # -- other -------------------------------------------------------------------------
 
-    def action_import_files(self) -> None:
+    def action_import_files(self, typed: str = "") -> None:
+        """Ask for the dumps to import; a failed attempt asks again with the paths as
+        typed, never losing them."""
         from .importing import ImportScreen
+        from .prompts import last_word
 
         def chosen(value: str | None) -> None:
             if not value or not value.strip():
                 return
-            try:
-                files = [str(Path(word).expanduser()) for word in shlex.split(value)]
-            except ValueError as exc:  # an unclosed quote
+            try:  # a quote the completion opened and the user left open: closed here
+                files = [str(Path(word).expanduser())
+                         for word in shlex.split(value + last_word(value)[1])]
+            except ValueError as exc:
                 self.notify(f"Cannot read those paths: {exc}", severity="error")
+                self.action_import_files(value)
                 return
             missing = [f for f in files if not Path(f).is_file()]
             if missing:
                 self.notify(f"{missing[0]}: no such file", severity="error")
+                self.action_import_files(value)
                 return
             self.app.push_screen(ImportScreen(self.review.path, files, None, None),
-                                 self._imported)
+                                 lambda result: self._imported(result, value))
 
         self.app.push_screen(PromptScreen(
             "Import dumps: one or more paths, separated by blanks", suggester=SuggestPath(),
-            placeholder="~/Downloads/papers.txt"),
+            placeholder="~/Downloads/papers.txt", value=typed),
             chosen)
 
-    def _imported(self, result) -> None:
+    def _imported(self, result, typed: str = "") -> None:
         from .importing import outcome
 
         message, severity, seconds = outcome(result)
         self.notify(message, severity=severity, timeout=seconds)
+        if severity == "error" and typed:
+            self.action_import_files(typed)  # the paths stay, to be corrected
         if severity == "information":
             self.check_external()  # its own connection committed: unless the watch has
             # reloaded the list already (a 100,000-paper reload is half a second)
