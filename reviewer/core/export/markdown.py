@@ -95,7 +95,8 @@ _CODE_SPAN = re.compile(r"(`+)[^`]*?\1")
 
 
 def keep_citations(text: str, keys: set[str]) -> str:
-    """``text`` with every ``@name`` that is no key of ``keys`` escaped (``\@name``);
+    """``text`` with every ``@name`` that is no key of ``keys`` escaped with a
+    backslash;
     code spans are left alone."""
     def one(match: re.Match) -> str:
         key = match.group(1).strip("{}").rstrip(".,;:?!")
