@@ -49,6 +49,8 @@ GROUPS: dict[str, tuple[Callable[[Paper], object], tuple[str, ...], tuple[str, .
 
 
 def _checksum(value: object) -> str:
+    if not value or value == (None, None):  # most groups of most papers: no work
+        return "-"
     return f"{zlib.crc32(repr(value).encode('utf-8', 'surrogatepass')):08x}"
 
 

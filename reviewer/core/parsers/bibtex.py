@@ -121,6 +121,7 @@ def _parse_part(text: str, ctx: ParseContext, offset: int = 0, last: bool = True
         result.skip(line, f"unreadable BibTeX block ({reason})")
 
     macros = {k.lower(): s.value for k, s in library.strings_dict.items()}
+    controls = _CONTROL.search(text) is not None  # one scan, not one per field
     entries = library.entries
     by_key = {e.key: e for e in entries if e.key not in repeated}
     for e in entries:  # biblatex's key aliases (``ids``) name the entry as well
@@ -133,7 +134,7 @@ def _parse_part(text: str, ctx: ParseContext, offset: int = 0, last: bool = True
         if entry.key in repeated:
             entry.key = repeated[entry.key]
             notes.append((line, f"{ctx.file}:{line}: duplicate entry key {entry.key!r}"))
-        fields, raw = _fields(entry, macros)
+        fields, raw = _fields(entry, macros, controls)
         if "crossref" in fields:
             needs_whole = True
             _inherit(fields, by_key)
@@ -161,7 +162,8 @@ def _parse_part(text: str, ctx: ParseContext, offset: int = 0, last: bool = True
 _CONTAINERS = frozenset({"xdata", "set"})
 
 
-def _fields(entry, macros: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+def _fields(entry, macros: dict[str, str], controls: bool = True
+            ) -> tuple[dict[str, str], dict[str, str]]:
     """The entry's fields, macros and concatenations resolved, and the same fields as
     BibTeX text to write back (bibraw): braced, or bare where the file left them bare
     and unresolved (``month = jan``, a macro the file does not define)."""
@@ -181,7 +183,7 @@ def _fields(entry, macros: dict[str, str]) -> tuple[dict[str, str], dict[str, st
         fields[name] = resolved
         bare = bare and resolved == value
         kept = value if bare else "{" + resolved + "}"
-        raw[name] = _CONTROL.sub("", kept) if _CONTROL.search(kept) else kept
+        raw[name] = _CONTROL.sub("", kept) if controls else kept
     return fields, raw
 
 
