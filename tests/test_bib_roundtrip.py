@@ -93,6 +93,7 @@ def _validate(bib: Path) -> set[str]:
     return kinds
 
 
+@pytest.mark.slow  # two biber runs per file
 @pytest.mark.skipif(not TDATA_FILES, reason="../shared/corpus/biber-tdata is not beside the project")
 @pytest.mark.skipif(shutil.which("biber") is None,
                     reason="biber is not installed (Debian package 'biber'; .ci/run installs it)")
@@ -262,3 +263,15 @@ def test_a_key_set_by_hand_is_unique_whatever_its_case(tmp_path):
     with pytest.raises(UsageError):
         review.set_citekey(other.id, "smithDEEPLEARNING2020")
     review.close()
+
+
+def test_the_arxiv_doi_goes_only_on_preprints():
+    from reviewer.core.model import Paper
+
+    preprint = Paper("A Preprint", authors=["Doe, Jane"], year=2024, arxiv_id="2401.01234")
+    published = Paper("A Paper", authors=["Doe, Jane"], year=2024, arxiv_id="2401.04321",
+                      venue="CVPR 2024")
+    preprint.citekey, published.citekey = "a", "b"
+    text = to_bibtex([preprint, published])
+    assert "10.48550/arXiv.2401.01234" in text
+    assert "10.48550/arXiv.2401.04321" not in text  # never beside a venue

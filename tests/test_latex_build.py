@@ -29,9 +29,9 @@ def _missing() -> str:
 
 
 MISSING = _missing()
-pytestmark = pytest.mark.skipif(
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(
     bool(MISSING), reason=f"{MISSING} not installed (Debian texlive-luatex, texlive-latex-extra, "
-                          "texlive-bibtex-extra, biber; .ci/run installs them)")
+                          "texlive-bibtex-extra, biber; .ci/run installs them)")]
 
 BIBLATEX = r"""\documentclass{article}
 \usepackage{fontspec}
