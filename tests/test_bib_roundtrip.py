@@ -280,3 +280,22 @@ def test_the_arxiv_doi_goes_only_on_preprints():
     text = to_bibtex([preprint, published])
     assert "10.48550/arXiv.2401.01234" in text
     assert "10.48550/arXiv.2401.04321" not in text  # never beside a venue
+
+
+def test_a_selection_takes_the_entries_its_entries_reference(tmp_path):
+    from reviewer.cli import main
+
+    source = _bib(tmp_path, """
+@xdata{pub, publisher = {Macmillan}}
+@collection{coll, editor = {Doe, Jane}, title = {The Collection}, year = {2001}, xdata = {pub}}
+@incollection{part, author = {Roe, Ann}, title = {A Part}, crossref = {coll}, pages = {1--2}}
+@article{other, author = {Poe, Al}, title = {Unrelated}, journal = {J}, year = {2003}}
+""")
+    review = _import(tmp_path / "a.sqlite", source)
+    part = next(p for p in review.papers() if p.citekey == "part")
+    review.star([part.id])
+    review.close()
+    out = tmp_path / "out.bib"
+    assert main(["--review", str(tmp_path / "a.sqlite"), "export", "bibtex", str(out)]) == 0
+    keys = re.findall(r"^@\w+\{([^,]+),", out.read_text(encoding="utf-8"), re.M)
+    assert sorted(keys) == ["coll", "part", "pub"]  # the crossref and its xdata, not "other"

@@ -76,7 +76,7 @@ def bib_file(review: Review, selection: Selection, out: str | Path | None = None
         conn.execute("DELETE FROM bib_files")
         conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (RENDERER_KEY, current))
     source = _source(review, out)
-    where, params = selection.where(review)
+    where, params = selection.bib_where(review)  # with the crossref/xdata targets
     with gc_paused():
         rows = conn.execute(f"SELECT p.id, p.citekey, f.paper_id IS NOT NULL, b.start, "
                             f"b.size, b.crc FROM papers p "
