@@ -7,6 +7,7 @@ it; text that merely protects capitals with braces just loses the braces.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # A bare & or % in a .bib value or a listing is the author's own character, not LaTeX's
 # alignment tab or comment: keep it.
@@ -95,6 +96,7 @@ def decode_latex(value: str) -> str:  # noqa: F811 - the decoder above, keeping 
     return _unhide(_decode_known_macros(_hide_unknown(value)))
 
 
+@lru_cache(maxsize=4096)  # the list draws the same rows again and again
 def typeset(text: str) -> str:
     """A title as LaTeX would set it, for the screen: ``vision--language`` with its en
     dash, ``2D \\& 3D`` with its ampersand, ``$\\beta$-VAE`` with its beta, a tie as a
