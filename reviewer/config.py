@@ -5,6 +5,7 @@
     [behaviour]
     advance_after_decision = true   # after i/m/x, jump to the next undecided paper
     editor = ""                     # for N; default $VISUAL, then $EDITOR
+    copy_key = "plain"              # what y copies: "plain" (key) or "pandoc" (@key)
 
     [import]
     max_file_size = "2 GB"          # bigger dumps are refused (a number of bytes, or KB/MB/GB)
@@ -35,6 +36,7 @@ from .core.paths import MAX_INPUT_BYTES, parse_size, size_text
 from .core.online.settings import OnlineSettings
 
 DEFAULT_THEME = "reviewer-dark"
+COPY_KEY_STYLES = ("plain", "pandoc")
 
 
 @dataclass(slots=True)
@@ -42,6 +44,7 @@ class Settings:
     theme: str = DEFAULT_THEME
     advance_after_decision: bool = True
     editor: str = ""
+    copy_key: str = "plain"  # what y copies: the key, or "pandoc" for @key
     keys: dict[str, str] = field(default_factory=dict)
     max_import_bytes: int = MAX_INPUT_BYTES
     online: OnlineSettings = field(default_factory=OnlineSettings)
@@ -81,6 +84,12 @@ def load(path: Path | None = None) -> tuple[Settings, list[str]]:
         settings.editor = editor.strip()
     else:
         problems.append(f"{path}: editor must be a command in quotes")
+    copy_key = behaviour.pop("copy_key", settings.copy_key)
+    if copy_key in COPY_KEY_STYLES:
+        settings.copy_key = copy_key
+    else:
+        problems.append(f"{path}: copy_key must be one of "
+                        f"{', '.join(map(repr, COPY_KEY_STYLES))}; using {settings.copy_key!r}")
     for unknown in behaviour:
         problems.append(f"{path}: unknown setting behaviour.{unknown}")
 

@@ -142,5 +142,8 @@ def test_a_parse_result_survives_the_pipe_whole():
     result.warnings.append("a warning")
     back = pickle.loads(pickle.dumps(result))
     assert back == result
-    assert back.papers[0].keywords == ["a", "b"] and back.papers[0].extra == {"volume": "3"}
+    extra = back.papers[0].extra
+    assert back.papers[0].keywords == ["a", "b"]
+    assert {k: v for k, v in extra.items() if not k.startswith("bib:")} == {"volume": "3"}
+    assert extra["bib:@key"] == "k1" and extra["bib:volume"] == "{3}"  # the entry as written
     assert back.papers[0].arxiv_id == "2401.01234"

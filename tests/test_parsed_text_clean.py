@@ -3,6 +3,7 @@ blanks), whatever it reads. The exporters rely on it and do not clean the text a
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -25,8 +26,16 @@ DUMPS += sorted((ROOT / "sample_lists").iterdir())
 def unclean(paper: Paper) -> list[tuple[str, str]]:
     values = [(name, getattr(paper, name)) for name in TEXT_FIELDS]
     values += [("author", name) for name in paper.authors]
-    values += [(f"extra {key}", value) for key, value in paper.extra.items()]
-    return [(name, value) for name, value in values if value != clean_text(value)]
+    values += [(f"extra {key}", value) for key, value in paper.extra.items()
+               if not key.startswith("bib:")]
+    # An imported entry's fields as written (bibraw) are BibTeX, kept with their layout:
+    # but no control character reaches the export through them.
+    raw = [(f"extra {key}", value) for key, value in paper.extra.items()
+           if key.startswith("bib:") and _CONTROL.search(value)]
+    return raw + [(name, value) for name, value in values if value != clean_text(value)]
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def parsed(text: str, fmt: str | None = None) -> list[Paper]:

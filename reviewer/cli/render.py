@@ -6,6 +6,7 @@ import shutil
 import sys
 import textwrap
 
+from ..core.latex import typeset
 from ..core.model import Decision, Paper
 from ..core.names import display_name
 from ..core.paths import show
@@ -25,7 +26,7 @@ def paper_line(paper: Paper, cols: int | None) -> str:
     year = str(paper.year) if paper.year else "    "
     tags = f"  [{', '.join(paper.tags)}]" if paper.tags else ""
     head = f"{paper.id:>5} {star}{DECISION_MARK[paper.decision]} {year}  "
-    title = clean_text(paper.title)
+    title = clean_text(typeset(paper.title))
     if cols:
         room = max(cols - len(head) - len(tags), 20)
         title = shorten(title, room)
@@ -59,7 +60,7 @@ def paper_details(paper: Paper, cols: int | None) -> str:
     star = "  starred" if paper.starred else ""
     lines = [f"#{paper.id}  {paper.citekey}  {paper.decision}{star}", ""]
     fields = [
-        ("Title", clean_text(paper.title)),
+        ("Title", clean_text(typeset(paper.title))),
         ("Authors", authors_text(paper)),
         ("Organization", paper.organization),
         ("Date", date_text(paper)),

@@ -26,18 +26,21 @@ def cmd_path(ns: Namespace) -> int:
 
 def cmd_show(ns: Namespace) -> int:
     from ..config import load
-    from ..tui.declarations import MAIN, OUTLINE  # plain data: Textual stays unloaded
+    from ..tui.declarations import MAIN, OUTLINE, keymap_conflicts  # plain data: no Textual
 
     settings, problems = load()
     path = config_file()
     say(f"# {path}{'' if path.exists() else ' (does not exist yet: these are the defaults)'}")
     for problem in problems:
         say(f"# problem: {problem}")
+    for conflict in keymap_conflicts(settings.keys):
+        say(f"# conflict: {conflict}")
     say(f'theme = "{settings.theme}"')
     say("")
     say("[behaviour]")
     say(f"advance_after_decision = {'true' if settings.advance_after_decision else 'false'}")
     say(f'editor = "{settings.editor}"')
+    say(f'copy_key = "{settings.copy_key}"  # what y copies: "plain" (key) or "pandoc" (@key)')
     say("")
     say("[import]")
     limit = settings.max_import_bytes

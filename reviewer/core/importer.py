@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from . import schema
+from . import bibraw, schema
 from .bulk import gc_paused
 from .citekeys import base_key, unique_key
 from .dedup import DuplicateIndex, Fingerprint
@@ -148,14 +148,19 @@ def import_files(review: Review, files: Sequence[str | Path], fmt: str | None = 
             raise
         report = ImportReport(reports)
         records = labelled(papers) if with_decisions else []
+        notes: list[tuple[str, str]] = []
         # With decisions, one change: one undo takes back the papers and their decisions.
         with review.change("import") if records else nullcontext() as changes:
             report.new, report.merged = store_papers(
                 review, papers, [r.path for r in reports], progress,
-                (decisions, version) if decisions else None)
+                (decisions, version) if decisions else None, notes)
             if records:
                 report.decisions = apply_decisions(review, records)
                 changes.label += f"; {report.decisions.decided} decisions"
+        by_path = {r.path: r for r in reports}
+        for path, message in notes:
+            if path in by_path:
+                by_path[path].warnings.append(message)
     return report
 
 
@@ -250,16 +255,23 @@ def load_index(conn: sqlite3.Connection) -> DuplicateIndex:
 
 def store_papers(review: Review, papers: Sequence[Paper], files: Sequence[str],
                  progress: Progress | None = None,
-                 planned: tuple[Decisions, tuple] | None = None) -> tuple[int, int]:
+                 planned: tuple[Decisions, tuple] | None = None,
+                 notes: list[tuple[str, str]] | None = None) -> tuple[int, int]:
     """Dedup and store parsed papers as one undoable change; returns (new, merged).
 
     ``planned``: a planning child's decisions, made against the index of the review in
     the state given (``_review_state``); used if no one has changed the review since.
+    ``notes`` gets (file, message) for what the user should hear of (an imported
+    citation key that another paper holds).
     """
+    notes = [] if notes is None else notes
     names = ", ".join(Path(f).name for f in files)
     if not review.conn.in_transaction:
         from .backup import before_import
         before_import(review)  # checks the review first: never import into a damaged one
+    papers, known = _without_own_entries(review.conn, papers)
+    if known:
+        planned = None  # planned with the records left out
     # Unchecked: every reference the import writes is to a row it has just written.
     with _bulk_storage(review.conn, len(papers)), \
             review.change(f"import {names}", checked=False) as changes:
@@ -275,13 +287,28 @@ def store_papers(review: Review, papers: Sequence[Paper], files: Sequence[str],
         batch = conn.execute(
             "INSERT INTO batches (at, files, new, merged) VALUES (?, ?, ?, ?)",
             (schema.now(), json.dumps(list(files)), len(plan.new), plan.merged)).lastrowid
-        taken = {key for (key,) in conn.execute("SELECT citekey FROM papers")}
-        _insert_new(conn, plan, batch, taken, progress)
+        # In lower case: keys that differ only in case clash (citekeys.unique_key).
+        taken = {key.lower() for (key,) in conn.execute("SELECT citekey FROM papers")}
+        _insert_new(conn, plan, batch, taken, progress, notes)
         if plan.new:
             changes.note_applied({"k": "batch", "n": batch})
         _merge_existing(conn, changes, plan.into_existing, batch, taken)
-        changes.label = f"import {names}: {len(plan.new)} new, {plan.merged} merged"
-    return len(plan.new), plan.merged
+        changes.label = f"import {names}: {len(plan.new)} new, {plan.merged + known} merged"
+    return len(plan.new), plan.merged + known
+
+
+def _without_own_entries(conn: sqlite3.Connection, papers: Sequence[Paper]
+                         ) -> tuple[Sequence[Paper], int]:
+    """The records to import, without the entries of a file this review exported that
+    are its papers still (the entry's key is the paper's): importing one's own export
+    changes nothing and adds no source to the PRISMA counts."""
+    if not any(p.extra and bibraw.FROM_EXPORT in p.extra for p in papers):
+        return papers, 0
+    live = {key.lower() for (key,) in conn.execute(
+        "SELECT citekey FROM papers WHERE removed = 0 AND merged_into IS NULL")}
+    kept = [p for p in papers if not (p.extra and bibraw.FROM_EXPORT in p.extra
+                                      and bibraw.imported_key(p).lower() in live)]
+    return kept, len(papers) - len(kept)
 
 
 # Imports of this many papers get a bigger page cache (see _bulk_storage).
@@ -313,12 +340,12 @@ def _bulk_storage(conn: sqlite3.Connection, count: int) -> Iterator[None]:
 
 
 def _insert_new(conn: sqlite3.Connection, plan: Plan, batch: int, taken: set[str],
-                progress: Progress | None) -> None:
+                progress: Progress | None, notes: list[tuple[str, str]]) -> None:
     papers = plan.new
     if progress:
         progress("store", 0, len(papers))
     first_id = (conn.execute("SELECT max(id) FROM papers").fetchone()[0] or 0) + 1
-    rows, sources = [], []
+    rows, sources, frozen = [], [], []
     add_row, add_source, add_key = rows.append, sources.append, taken.add
     # history.encode, inlined: three lists per paper, most of them empty.
     json_list = _JSON_LIST
@@ -328,12 +355,28 @@ def _insert_new(conn: sqlite3.Connection, plan: Plan, batch: int, taken: set[str
         authors = p.authors
         if authors and p.author_count is None:
             p.author_count = len(authors)
-        # A stem computed ahead (see import_files), else the paper's own.
-        key = p.citekey or base_key(p)
-        if key in taken:
-            key = unique_key(key, taken)
+        extra = p.extra
+        if extra and bibraw.KEY in extra:
+            # The user's own key, as their documents cite it: kept and frozen.
+            key = extra[bibraw.KEY]
+            frozen.append((pid,))
+            if key.lower() in taken:
+                given, key = key, unique_key(key, taken)
+                where = p.sources[0] if p.sources else None
+                notes.append((where.file if where else "", (
+                    f"{where.file}:{where.line}: " if where else "") + (
+                    f"citation key {given!r} belongs to another paper already; "
+                    f"imported as {key!r}")))
+        else:
+            # A stem computed ahead (see import_files), else the paper's own.
+            key = p.citekey or base_key(p)
+            if key.lower() in taken:
+                key = unique_key(key, taken)
         p.citekey = key
-        add_key(key)
+        add_key(key.lower())
+        if extra and "bib:ids" in extra:  # biblatex's aliases cite the entry as well
+            taken.update(alias.strip().lower() for alias in
+                         extra["bib:ids"].strip("{}").split(",") if alias.strip())
         add_row((
             pid, p.title, fp.title_norm, p.abstract, int(p.abstract_truncated),
             json_list(authors) if authors else "[]",
@@ -353,6 +396,8 @@ def _insert_new(conn: sqlite3.Connection, plan: Plan, batch: int, taken: set[str
         conn.executemany(_INSERT, rows)
     conn.executemany("INSERT OR IGNORE INTO sources (paper_id, file, line, format, batch) "
                      "VALUES (?, ?, ?, ?, ?)", sources)
+    if frozen:
+        conn.executemany("INSERT OR IGNORE INTO frozen_citekeys VALUES (?)", frozen)
     if progress:
         progress("store", len(papers), len(papers))
 
@@ -377,6 +422,11 @@ def _merge_existing(conn: sqlite3.Connection, changes: Changes, into: dict[int, 
     for paper in stored:
         before: dict[str, Any] = {}  # the stored values of the fields merges touched
         for incoming in into[paper.id]:
+            if bibraw.FROM_EXPORT in incoming.extra and \
+                    bibraw.imported_key(incoming).lower() == paper.citekey.lower():
+                # This paper's own entry, from a file reviewer exported: re-importing it
+                # changes nothing and is no new source (the PRISMA counts stay).
+                continue
             improved = merged_fields(paper, incoming)
             if improved:
                 for name in improved:
@@ -399,14 +449,22 @@ def _merge_existing(conn: sqlite3.Connection, changes: Changes, into: dict[int, 
         # History keeps plain values; history._set_fields encodes them for SQLite.
         old = {name: before[name] for name in diff}
         new = {name: getattr(paper, name) for name in diff}
+        gained = bibraw.imported_key(paper) if "extra" in diff and \
+            not bibraw.has_raw(before["extra"]) else ""
+        if gained and paper.id not in frozen and gained.lower() not in taken:
+            # The user's .bib names this paper: their key, as their documents cite it.
+            taken.discard(paper.citekey.lower())
+            taken.add(gained.lower())
+            old["citekey"], new["citekey"] = paper.citekey, gained
+            changes.row("frozen_citekeys", None, {"paper_id": paper.id})
         # Richer metadata may change the key a paper should have: only while the key has
         # never left the app.
-        if paper.id not in frozen:
+        elif paper.id not in frozen:
             wanted = base_key(paper)
             if not paper.citekey.startswith(wanted) or not _is_suffix(paper.citekey[len(wanted):]):
-                taken.discard(paper.citekey)
+                taken.discard(paper.citekey.lower())
                 key = unique_key(wanted, taken)
-                taken.add(key)
+                taken.add(key.lower())
                 old["citekey"], new["citekey"] = paper.citekey, key
         changes.set(paper.id, old, new)
 

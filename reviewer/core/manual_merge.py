@@ -62,6 +62,9 @@ def merge_papers(review: Review, keep: int, others: Sequence[int]) -> MergeRepor
         new = {name: getattr(kept, name) for name in METADATA_FIELDS}
         new.update(starred=kept.starred or any(p.starred for p in rest),
                    decision=_decision(kept, rest).value, note=_notes(kept, rest))
+        key = _rederived_key(review, kept, improved)
+        if key:
+            old["citekey"], new["citekey"] = kept.citekey, key
         changes.set(keep, old, new)
         _move_tags(changes, kept, rest)
         _move_sections(changes, keep, others)
@@ -76,6 +79,22 @@ def merge_papers(review: Review, keep: int, others: Sequence[int]) -> MergeRepor
                         {"removed": 1, "merged_into": keep})
     return MergeReport(review.get(keep), rest, improved,
                        [p.citekey for p in rest if p.id in frozen])
+
+
+def _rederived_key(review: Review, kept: Paper, improved: list[str]) -> str:
+    """The key the kept paper should have now that the merge gave it authors or a year,
+    as an import's merge would give it; "" while its key has never left the app."""
+    if not {"authors", "year"} & set(improved) or review.frozen_citekeys([kept.id]):
+        return ""
+    from .citekeys import base_key, unique_key
+
+    wanted = base_key(kept)
+    rest = kept.citekey[len(wanted):]
+    if kept.citekey.startswith(wanted) and (rest == "" or rest.isalpha() and rest.islower()):
+        return ""
+    taken = {k.lower() for (k,) in review.conn.execute(
+        "SELECT citekey FROM papers WHERE id != ?", (kept.id,))}
+    return unique_key(wanted, taken)
 
 
 def _decision(kept: Paper, rest: list[Paper]) -> Decision:

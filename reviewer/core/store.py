@@ -529,8 +529,10 @@ class Review:
         if problem:
             raise UsageError(f"{key!r}: {problem}")
         with self.change(f"citation key of #{paper_id} -> {key}") as changes:
-            clash = self.conn.execute("SELECT id FROM papers WHERE citekey = ? AND id != ?",
-                                      (key, paper_id)).fetchone()
+            # bibtex and pybtex take keys that differ only in case for one.
+            clash = self.conn.execute(
+                "SELECT id FROM papers WHERE lower(citekey) = lower(?) AND id != ?",
+                (key, paper_id)).fetchone()
             if clash:
                 raise UsageError(f"citation key {key!r} already belongs to paper #{clash[0]}")
             current = self._fields([paper_id], ("citekey",))[paper_id]

@@ -288,15 +288,12 @@ async def test_importing_from_the_paper_list_with_path_completion(tmp_path):
         await pilot.pause()
         head = str(app.screen.query_one("#detail-head", Static).render())
         assert "no papers yet" in head and "Press I to import" in head
-        await pilot.press("I", *f'"{tmp_path}/my', "enter")
-        await _until_main(app, pilot)
-        assert any("Cannot read those paths" in m for m in app.said)  # unclosed quote
         await pilot.press("I", *f"{tmp_path}/my")
         await pilot.pause(0.2)
         assert app.screen.query_one("#prompt-input").value == f"{tmp_path}/my"
-        await pilot.press("right")  # accepts the completion, a path with a blank
-        assert app.screen.query_one("#prompt-input").value == f"{tmp_path}/my papers.txt"
-        await pilot.press("ctrl+a", *'"', "end", *'"', "enter")
+        await pilot.press("right")  # accepts the completion: the blank comes escaped
+        assert app.screen.query_one("#prompt-input").value == f"{tmp_path}/my\\ papers.txt"
+        await pilot.press("enter")
         await _until_main(app, pilot)
         assert any("8 new" in m for m in app.said)
         assert len(app.screen.state.rows) == 8
@@ -310,6 +307,9 @@ async def test_importing_a_missing_file_from_the_paper_list(make_app, review_pat
         await pilot.press("I", *"/no/such/dump.txt", "enter")
         await pilot.pause()
         assert any("/no/such/dump.txt: no such file" in m for m in app.said)
+        # Asked again with the path as typed: a failed attempt loses nothing.
+        assert app.screen.query_one("#prompt-input").value == "/no/such/dump.txt"
+        await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)
         assert len(app.screen.state.rows) == 8
 
@@ -374,9 +374,30 @@ async def test_importing_a_fifo_or_a_huge_file_from_the_paper_list_is_refused(
     async with app.run_test(size=SIZE) as pilot:
         for bad, said in [(fifo, "is a named pipe (FIFO)"), (huge, "is 3 GB, over the import limit")]:
             await pilot.press("I", *f"{good} {bad}", "enter")
-            await _until_main(app, pilot)
             await pilot.pause()
             assert f"{bad}: {said}" in app.said[-1]
+            # The prompt is back with the paths as typed, to be corrected.
+            assert app.screen.query_one("#prompt-input").value == f"{good} {bad}"
+            await pilot.press("escape")
+            await _until_main(app, pilot)
             assert isinstance(app.screen, MainScreen)
             assert len(app.screen.state.rows) == 8
     assert len(stored(review_path)) == 8
+
+
+async def test_a_quote_left_open_by_the_completion_is_closed(tmp_path):
+    import shutil
+
+    dump = tmp_path / "my papers.txt"
+    shutil.copy(FIXTURE, dump)
+    path = tmp_path / "empty.sqlite"
+    app = ReviewerApp(path, year=2024)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("I", *f"'{tmp_path}/my")
+        await pilot.pause(0.2)
+        await pilot.press("right")  # completed inside the quote
+        assert app.screen.query_one("#prompt-input").value == f"'{tmp_path}/my papers.txt"
+        await pilot.press("enter")
+        await _until_main(app, pilot)
+        assert any("8 new" in m for m in app.said)

@@ -79,7 +79,7 @@ def bib_file(review: Review, selection: Selection, out: str | Path | None = None
     source = _source(review, out)
     if source and is_review_file(os.fsdecode(source[1]), review.path):
         source = None  # never open the review's own files (that drops SQLite's locks)
-    where, params = selection.where(review)
+    where, params = selection.bib_where(review)  # with the crossref/xdata targets
     with gc_paused():
         rows = conn.execute(f"SELECT p.id, p.citekey, f.paper_id IS NOT NULL, b.start, "
                             f"b.size, b.crc FROM papers p "

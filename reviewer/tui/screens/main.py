@@ -308,6 +308,11 @@ class MainScreen(Screen):
 
         def done(text: str | None) -> None:
             tags = split_items(text or "")
+            absent = [tag for tag in tags if tag not in present]
+            if absent:
+                self.say(f"No selected paper has the tag{'s' if len(absent) > 1 else ''} "
+                         f"{', '.join(absent)}")
+            tags = [tag for tag in tags if tag in present]
             if tags:
                 with refusals(self.app):
                     self.review.untag(ids, tags)
@@ -333,7 +338,10 @@ class MainScreen(Screen):
             os.environ.get("EDITOR") or "vi"
         with tempfile.TemporaryDirectory(prefix="reviewer-note-") as folder:
             path = Path(folder) / f"{paper.citekey or current}.md"
-            path.write_text(paper.note, encoding="utf-8")
+            # Ending with a line break, text an editor or a script appends starts a line.
+            written = paper.note if not paper.note or paper.note.endswith("\n") else \
+                paper.note + "\n"
+            path.write_text(written, encoding="utf-8")
             try:
                 command = [*shlex.split(editor), str(path)]
                 try:
@@ -346,7 +354,7 @@ class MainScreen(Screen):
                 self.notify(f"Could not run the editor {editor!r}: {exc}", severity="error")
                 return
             text = path.read_text(encoding="utf-8")
-        if text != paper.note:
+        if text != written and text != paper.note:
             try:
                 self.review.set_note(current, text)
             except ReviewerError as exc:  # busy: the text must not go with the temp file
@@ -461,16 +469,21 @@ class MainScreen(Screen):
 
     # -- other -------------------------------------------------------------------------
 
-    def action_import_files(self) -> None:
+    def action_import_files(self, typed: str = "") -> None:
+        """Ask for the dumps to import; a failed attempt asks again with the paths as
+        typed, never losing them."""
         from .importing import ImportScreen
+        from .prompts import last_word
 
         def chosen(value: str | None) -> None:
             if not value or not value.strip():
                 return
-            try:
-                files = [str(Path(word).expanduser()) for word in shlex.split(value)]
-            except ValueError as exc:  # an unclosed quote
+            try:  # a quote the completion opened and the user left open: closed here
+                files = [str(Path(word).expanduser())
+                         for word in shlex.split(value + last_word(value)[1])]
+            except ValueError as exc:
                 self.notify(f"Cannot read those paths: {exc}", severity="error")
+                self.action_import_files(value)
                 return
             limit = getattr(self.app, "settings", None)
             limit = limit.max_import_bytes if limit else MAX_INPUT_BYTES
@@ -478,20 +491,23 @@ class MainScreen(Screen):
                 check_inputs(files, limit, self.review.path)
             except ReviewerError as exc:
                 self.notify(str(exc), severity="error")
+                self.action_import_files(value)
                 return
             self.app.push_screen(ImportScreen(self.review.path, files, None, None, limit),
-                                 self._imported)
+                                 lambda result: self._imported(result, value))
 
         self.app.push_screen(PromptScreen(
             "Import dumps: one or more paths, separated by blanks", suggester=SuggestPath(),
-            placeholder="~/Downloads/papers.txt"),
+            placeholder="~/Downloads/papers.txt", value=typed),
             chosen)
 
-    def _imported(self, result) -> None:
+    def _imported(self, result, typed: str = "") -> None:
         from .importing import outcome
 
         message, severity, seconds = outcome(result)
         self.notify(message, severity=severity, timeout=seconds)
+        if severity == "error" and typed:
+            self.action_import_files(typed)  # the paths stay, to be corrected
         if severity == "information":
             self.check_external()  # its own connection committed: unless the watch has
             # reloaded the list already (a 100,000-paper reload is half a second)
@@ -571,6 +587,8 @@ class MainScreen(Screen):
         if current is None:
             return
         key = self.review.get(current).citekey
+        if self.app.settings.copy_key == "pandoc":
+            key = f"@{key}"
         self.app.copy_to_clipboard(key)
         self.review.freeze_citekeys([current])
         self.say(f"Copied {key}")
