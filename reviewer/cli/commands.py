@@ -30,6 +30,8 @@ COMMANDS: dict[str, str] = {
     "section": "sections",
     "config": "settings",
     "export": "exporting",
+    "simulate": "screening",
+    "suggest-section": "screening",
 }
 
 EPILOG = """\
