@@ -27,7 +27,7 @@ def corpus(per_topic: int = 20, seed: int = 0) -> tuple[list[str], list[str]]:
     texts, topics = [], []
     for _ in range(per_topic):
         for topic, words in TOPICS.items():
-            chosen = rng.sample(words.split(), 3) + rng.sample(filler, 5)
+            chosen = rng.sample(words.split(), 4) + rng.sample(filler, 4)
             rng.shuffle(chosen)
             texts.append(" ".join(chosen))
             topics.append(topic)

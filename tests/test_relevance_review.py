@@ -223,3 +223,83 @@ def test_list_like_and_suggest_section(tmp_path, capsys):
     assert code == 0 and out.splitlines()[0].split()[1] == "Images"
     code, out, err = run_cli(capsys, "-r", str(path), "suggest-section", "999")
     assert code == 2 and "999" in err
+
+
+def labelled_csv(path, rows: int = 60) -> list[tuple[str, int]]:
+    """A small labelled file in ASReview's format, included rows first as in the corpus;
+    returns (record_id, label) in file order."""
+    import csv
+
+    records = []
+    for i in range(rows):
+        topic = list(ABSTRACTS)[i % 3]
+        records.append((str(100 + i), f"A {topic} study, part {i}", ABSTRACTS[topic],
+                        int(topic == "speech")))
+    records.sort(key=lambda r: -r[3])
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle)
+        out.writerow(["record_id", "title", "abstract", "authors", "label_included"])
+        for rid, title, abstract, label in records:
+            out.writerow([rid, title, abstract, "Someone", label])
+    return [(r[0], r[3]) for r in records]
+
+
+def test_simulate_command_prints_the_measures_and_writes_the_order(tmp_path, capsys):
+    records = labelled_csv(tmp_path / "l.csv")
+    order_file = tmp_path / "order.txt"
+    code, out, err = run_cli(capsys, "simulate", str(tmp_path / "l.csv"), "--prior", "102",
+                             "--prior", "100", "--order-out", str(order_file), "--json")
+    assert code == 0, err
+    figures = json.loads(out)
+    assert figures["records"] == 60 and figures["included"] == 20
+    assert figures["priors"] == ["102", "100"]
+    assert figures["wss95"] > 0.4 and figures["loss"] < 0.05
+    assert figures["updates"] == 58
+    order = order_file.read_text().split()
+    assert order[:2] == ["102", "100"]
+    assert sorted(order) == sorted(rid for rid, _ in records)  # each record once
+    # The included (speech) records come before the others.
+    labels = dict(records)
+    assert all(labels[rid] == 1 for rid in order[2:21])
+    code, out, err = run_cli(capsys, "simulate", str(tmp_path / "l.csv"), "--seed", "4")
+    assert code == 0 and "WSS@95" in out and "loss" in out and "median" in out
+
+
+def test_simulate_draws_priors_with_the_seed(tmp_path, capsys):
+    labelled_csv(tmp_path / "l.csv")
+    outs = []
+    for seed in ("1", "2", "1"):
+        code, out, _ = run_cli(capsys, "simulate", str(tmp_path / "l.csv"), "--seed", seed,
+                               "--prior-included", "2", "--prior-excluded", "1", "--json")
+        assert code == 0
+        outs.append(json.loads(out)["priors"])
+    assert outs[0] == outs[2] != outs[1]
+    assert len(outs[0]) == 3
+
+
+@pytest.mark.parametrize("content, message", [
+    ("title,abstract\nx,y\n", "no column record_id, label_included"),
+    ("record_id,title,abstract,label_included\n1,a,b,1\n2,c,d,yes\n", ":3: label_included"),
+    ("record_id,title,abstract,label_included\n1,a,b,1\n1,c,d,0\n", ":3: record_id 1 appears"),
+    ("record_id,title,abstract,label_included\n1,a,b,1\n2,c,d,1\n", "one excluded"),
+    ("", "no column"),
+])
+def test_simulate_refuses_bad_files_in_one_line(tmp_path, capsys, content, message):
+    path = tmp_path / "bad.csv"
+    path.write_text(content, encoding="utf-8")
+    code, out, err = run_cli(capsys, "simulate", str(path))
+    assert code == 2 and message in err and str(path) in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_simulate_refuses_unknown_or_one_sided_priors(tmp_path, capsys):
+    labelled_csv(tmp_path / "l.csv")
+    code, _, err = run_cli(capsys, "simulate", str(tmp_path / "l.csv"), "--prior", "9999")
+    assert code == 2 and "9999" in err
+    code, _, err = run_cli(capsys, "simulate", str(tmp_path / "l.csv"), "--prior", "101")
+    assert code == 2 and "one included and one excluded" in err
+    code, _, err = run_cli(capsys, "simulate", str(tmp_path / "l.csv"),
+                           "--prior-included", "50")
+    assert code == 2 and "50 included" in err
+    code, _, err = run_cli(capsys, "simulate", str(tmp_path / "missing.csv"))
+    assert code == 2 and "missing.csv" in err

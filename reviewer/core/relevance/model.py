@@ -84,7 +84,10 @@ class Ranker:
                            "irrelevant (exclude) paper first")
         model = self._classifier()
         model.fit(self.features[labelled], y)
-        return model.decision_function(self.features)
+        # The linear score by hand, in the features' precision: decision_function would
+        # first copy a 100,000-paper matrix to float64.
+        weights = model.coef_.ravel().astype(self.features.dtype)
+        return self.features @ weights + model.intercept_[0]
 
     def best(self, scores: Any, candidates: Any) -> int:
         """The candidate row (boolean mask) with the highest score; a tie goes to the

@@ -152,6 +152,7 @@ class Simulation:
     priors: int
     update_ms: list[float] = field(default_factory=list)
     measures: Measures | None = None
+    update_cpu_ms: list[float] = field(default_factory=list)
 
     @property
     def median_ms(self) -> float:
@@ -183,10 +184,11 @@ def choose_priors(data: Labelled, prior_ids: Sequence[str], included: int, exclu
 
 def simulate(features: Any, oracle: Callable[[int], int], priors: Sequence[int],
              classifier: Callable[[], Any] = default_classifier,
-             ) -> tuple[list[int], list[float]]:
+             cpu_ms: list[float] | None = None) -> tuple[list[int], list[float]]:
     """Screen every row: priors first, then always the ranker's best unscreened row.
     Returns the rows in screening order and each choice's time in ms (fit, score,
-    choose). Before the ranker has both classes, the next row is the first unscreened
+    choose; wall-clock, and the process's CPU time in ``cpu_ms`` if given: on a shared
+    machine the two differ). Before the ranker has both classes, the next row is the first unscreened
     one (rows are shuffled by the caller)."""
     import numpy as np
 
@@ -203,10 +205,12 @@ def simulate(features: Any, oracle: Callable[[int], int], priors: Sequence[int],
     for row in priors:
         screen(row)
     while unscreened.any():
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         if ranker.ready:
             row = ranker.best(ranker.scores(), unscreened)
             times.append((time.perf_counter() - start) * 1000)
+            if cpu_ms is not None:
+                cpu_ms.append((time.process_time() - cpu) * 1000)
         else:
             row = int(np.argmax(unscreened))
         screen(row)
@@ -221,9 +225,11 @@ def run(data: Labelled, prior_rows: Sequence[int], seed: int,
     position = {row: i for i, row in enumerate(shuffled)}
     features = tfidf_matrix([data.texts[row] for row in shuffled])
     oracle = Oracle([data.labels[row] for row in shuffled])
-    order, times = simulate(features, oracle, [position[r] for r in prior_rows], classifier)
+    cpu: list[float] = []
+    order, times = simulate(features, oracle, [position[r] for r in prior_rows], classifier,
+                            cpu)
     assert order == oracle.revealed
     rows = [shuffled[i] for i in order]
     found = [data.labels[row] for row in rows]
     return Simulation([data.ids[row] for row in rows], found, len(prior_rows), times,
-                      measures(found))
+                      measures(found), cpu)
