@@ -209,3 +209,25 @@ def test_result_does_not_depend_on_the_files_row_order(tmp_path):
     second = run(b, choose_priors(b, [], 1, 1, 7), 7)
     assert first.order == second.order
     assert first.order[:2] != ["1", "2"]
+
+
+def test_the_tfidf_matrix_is_cached_by_content(tmp_path, monkeypatch):
+    import reviewer.core.relevance.features as features
+
+    texts, _ = corpus()
+    first = features.cached_tfidf_matrix(texts, tmp_path)
+    fits = []
+    real = features.tfidf_matrix
+    monkeypatch.setattr(features, "tfidf_matrix", lambda t: fits.append(1) or real(t))
+    again = features.cached_tfidf_matrix(texts, tmp_path)
+    assert not fits and (again != first).nnz == 0
+    changed = texts[:-1] + [texts[-1] + " tagged"]
+    features.cached_tfidf_matrix(changed, tmp_path)
+    assert fits == [1]
+    for i in range(features.CACHE_KEPT + 2):
+        features.cached_tfidf_matrix(texts + [f"extra {i}"], tmp_path)
+    assert len(list(tmp_path.glob("tfidf-*.npz"))) == features.CACHE_KEPT
+    # A damaged file is fitted again, not an error.
+    for path in tmp_path.glob("tfidf-*.npz"):
+        path.write_bytes(b"junk")
+    assert features.cached_tfidf_matrix(texts, tmp_path).shape[0] == len(texts)

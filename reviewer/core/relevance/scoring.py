@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..model import Decision
-from .features import paper_text, tfidf_matrix
+from ..locations import data_dir
+from .features import cached_tfidf_matrix, paper_text
 from .model import RELEVANT, UNLABELLED, Ranker, label_of
 
 if TYPE_CHECKING:
@@ -32,8 +33,13 @@ class Corpus:
 def corpus_of(review: Review) -> Corpus:
     papers = review.papers(sources=False)
     texts = [paper_text(p.title, p.abstract, p.tags, p.keywords) for p in papers]
-    return Corpus([p.id for p in papers], tfidf_matrix(texts),
+    return Corpus([p.id for p in papers], cached_tfidf_matrix(texts, cache_dir()),
                   [label_of(p.decision, p.starred) for p in papers])
+
+
+def cache_dir():
+    """Where fitted TF-IDF matrices are kept (beside the reviews, in the data dir)."""
+    return data_dir() / "tfidf-cache"
 
 
 def relabel(corpus: Corpus, review: Review) -> None:
