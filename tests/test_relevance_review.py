@@ -303,3 +303,20 @@ def test_simulate_refuses_unknown_or_one_sided_priors(tmp_path, capsys):
     assert code == 2 and "50 included" in err
     code, _, err = run_cli(capsys, "simulate", str(tmp_path / "missing.csv"))
     assert code == 2 and "missing.csv" in err
+
+
+def test_stats_show_the_stopping_figures(tmp_path, capsys):
+    from reviewer.core.store import Review
+
+    path = tmp_path / "r.sqlite"
+    with Review.open(path) as review:
+        ids = fill(review)
+    code, out, _ = run_cli(capsys, "-r", str(path), "stats", "--json")
+    stats = json.loads(out)
+    assert stats["since_last_include"] == 0 and stats["unseen_relevant_estimate"] is None
+    run_cli(capsys, "-r", str(path), "decide", str(ids["speech"][0]), "include")
+    for pid in ids["graph"][:3]:
+        run_cli(capsys, "-r", str(path), "decide", str(pid), "exclude")
+    code, out, _ = run_cli(capsys, "-r", str(path), "stats")
+    assert "screened since the last include  3" in out
+    assert "probably still undecided  about" in out

@@ -201,8 +201,14 @@ def cmd_show(ns: Namespace) -> int:
 
 
 def cmd_stats(ns: Namespace) -> int:
+    from ..core.relevance.scoring import stopping_figures
+
     with open_review(ns) as review:
         stats = review.stats()
+        stopping = stopping_figures(review)
+        stats["since_last_include"] = stopping.since_last_include
+        stats["unseen_relevant_estimate"] = (None if stopping.unseen_relevant is None else
+                                             round(stopping.unseen_relevant, 1))
         if ns.json:
             print_json(stats)
             return 0
@@ -215,6 +221,13 @@ def cmd_stats(ns: Namespace) -> int:
         say(f"  with note  {stats['with_note']}")
         say(f"  sections   {stats['sections']}")
         say(f"  from       {plural(stats['files'], 'file')}")
+        # The stopping help (core/relevance/stopping.py): a long run without an include,
+        # and few relevant papers expected among the undecided, say screening can stop.
+        say(f"  screened since the last include  {stopping.since_last_include}")
+        if stopping.unseen_relevant is not None:
+            say(f"  relevant papers probably still undecided  about "
+                f"{stopping.unseen_relevant:.0f} (Poisson estimate from the includes' "
+                "rate)")
     return 0
 
 

@@ -6,9 +6,8 @@ Poisson process whose rate falls exponentially, ``rate(x) = a * exp(-b * x)`` at
 x-th screened paper (a ranker puts the likely relevant first, so their rate falls), as
 Sneyd and Stevenson model the relevant documents of a ranking for stopping decisions
 ("Modelling Stopping Criteria for Search Results using Poisson Processes", EMNLP 2021).
-``a`` and ``b >= 0`` are the maximum-likelihood fit to where the includes came (for a
-given b, a has a closed form; b is found by a bounded scalar search); the estimate is the
-rate integrated over the papers still unscreened. Screening in an order that does not
+``a`` and ``b >= 0`` are the maximum-likelihood fit to where the includes came; the
+estimate is the rate integrated over the papers still unscreened. Screening in an order that does not
 follow the ranker gives a flat rate (b = 0): the estimate is then the include rate so
 far times the papers left, what a random sample would say.
 """
@@ -56,30 +55,37 @@ class Estimate:
 
 def unseen_relevant(hits: Sequence[bool], unscreened: int) -> Estimate | None:
     """Estimate the relevant papers among ``unscreened`` from ``hits`` (was each screened
-    paper, in screening order, relevant?). None before any relevant paper."""
+    paper, in screening order, relevant?). None before any relevant paper.
+
+    Maximum likelihood of the rate ``a * exp(-b * x)`` over the n papers screened, with
+    the m includes at positions x_i (their mid-points) summing to S: for a given b the
+    best a is ``m * b / (1 - exp(-b * n))``, and b solves ``m * g(b) = S`` with
+    ``g(b) = 1/b - n / (exp(b * n) - 1)``, which falls from n/2 towards 0 as b grows:
+    one root when the includes came earlier than evenly (S < m * n / 2), found by
+    bisection; otherwise b = 0, a flat rate.
+    """
     n = len(hits)
-    positions = [i + 0.5 for i, hit in enumerate(hits) if hit]
-    m = len(positions)
+    m = sum(1 for hit in hits if hit)
     if not m or not n:
         return None
-    total = sum(positions)
+    total = sum(i + 0.5 for i, hit in enumerate(hits) if hit)
+    if total >= m * n / 2:
+        rate = m / n
+        return Estimate(rate * unscreened, rate, 0.0)
 
-    def rate_at_zero(b: float) -> float:
-        return m / n if b < 1e-12 else m * b / -math.expm1(-b * n)
+    def g(b: float) -> float:
+        return 1 / b - n / math.expm1(min(b * n, 700.0))
 
-    def neg_log_likelihood(b: float) -> float:
-        # With a at its optimum for b, the integral term is m: only these terms vary.
-        return -(m * math.log(rate_at_zero(b)) - b * total)
-
-    from scipy.optimize import minimize_scalar
-
-    upper = 50.0 / n  # a rate falling e^50-fold over the screening: ample
-    b = float(minimize_scalar(neg_log_likelihood, bounds=(0.0, upper), method="bounded",
-                              options={"xatol": 1e-6 / n}).x)
-    if neg_log_likelihood(0.0) <= neg_log_likelihood(b):
-        b = 0.0
-    a = rate_at_zero(b)
-    if b < 1e-12:
-        return Estimate(a * unscreened, a, 0.0)
+    low, high = 1e-12 / n, 1.0
+    while m * g(high) > total and high < 1e6:
+        high *= 2
+    for _ in range(100):
+        middle = (low + high) / 2
+        if m * g(middle) > total:
+            low = middle
+        else:
+            high = middle
+    b = (low + high) / 2
+    a = m * b / -math.expm1(-b * n)
     now = a * math.exp(-b * n)
     return Estimate(now * -math.expm1(-b * unscreened) / b, now, b)
