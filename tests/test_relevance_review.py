@@ -223,6 +223,11 @@ def test_list_like_and_suggest_section(tmp_path, capsys):
     assert code == 0 and out.splitlines()[0].split()[1] == "Images"
     code, out, err = run_cli(capsys, "-r", str(path), "suggest-section", "999")
     assert code == 2 and "999" in err
+    code, out, err = run_cli(capsys, "-r", str(path), "list", "--like", "999")
+    assert code == 2 and "999" in err
+    code, out, err = run_cli(capsys, "-r", str(path), "list", "--like", "1", "--sort",
+                             "learned")
+    assert code == 2 and "does not combine" in err
 
 
 def labelled_csv(path, rows: int = 60) -> list[tuple[str, int]]:

@@ -176,14 +176,14 @@ def _learned_scores(review, ns: Namespace) -> dict[int, float] | None:
     the model is not ready yet: it says so on stderr, and the order stays)."""
     if not ns.like and ns.sort != LEARNED:
         return None
+    if ns.like and ns.sort == LEARNED:
+        raise UsageError("--like orders by likeness; it does not combine with --sort learned")
     from ..core.relevance.scoring import corpus_of, learn, like
 
-    corpus = corpus_of(review)
     if ns.like:
-        if ns.sort == LEARNED:
-            raise UsageError("--like orders by likeness; it does not combine with --sort "
-                             "learned")
-        return like(review, review.resolve(ns.like), corpus)
+        paper_id = review.resolve(ns.like)
+        return like(review, paper_id, corpus_of(review))
+    corpus = corpus_of(review)
     learned = learn(corpus)
     if learned.scores is None:
         print(f"reviewer: {learned.message}; keeping the imported order", file=sys.stderr)
