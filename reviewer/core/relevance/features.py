@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -49,6 +48,7 @@ def cached_tfidf_matrix(texts: Sequence[str], folder: Path) -> Any:
     options: fitting 100,000 abstracts takes a minute, loading the matrix a second.
     Any change of a text (a new paper, a tag) is a new key; the oldest files go."""
     import hashlib
+    import tempfile
 
     import sklearn
     from scipy.sparse import load_npz, save_npz
