@@ -13,7 +13,7 @@ from reviewer.core.model import Decision, Paper, Source
 from reviewer.core.relevance.features import tfidf_matrix
 from reviewer.core.relevance.related import most_similar, section_affinity
 from reviewer.core.relevance.scoring import (
-    corpus_of, learn, like, relabel, stopping_figures, suggest_sections)
+    corpus_of, learn, like, relabel, stopping_figures, suggest_sections, top_undecided)
 from reviewer.core.relevance.stopping import (
     screening_order, since_last_include, unseen_relevant)
 
@@ -74,9 +74,17 @@ def test_relabel_follows_new_decisions_without_refitting_features(review):
     features = corpus.features
     review.decide([ids["graph"][0]], Decision.INCLUDE)
     review.decide([ids["speech"][0]], Decision.EXCLUDE)
-    relabel(corpus, review)
+    relabel(corpus, review.summaries())
     assert corpus.features is features
-    assert learn(corpus).scores is not None
+    scores = learn(corpus).scores
+    assert scores is not None
+    # The cursor's advance goes to the best undecided paper: a graph one, not the
+    # included graph paper itself.
+    top = top_undecided(scores, review.summaries())
+    assert top in ids["graph"][1:]
+    assert top == max(ids["graph"][1:], key=lambda p: (scores[p], -p))
+    review.decide([p for t in ids for p in ids[t]], Decision.EXCLUDE)
+    assert top_undecided(scores, review.summaries()) is None
 
 
 def test_like_ranks_papers_of_the_same_topic_first(review):

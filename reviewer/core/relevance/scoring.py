@@ -1,8 +1,15 @@
 """The screening assistant on an open review: learned scores, similar papers, the
-likeliest section, and the stopping figures. What the CLI and the TUI call."""
+likeliest section, and the stopping figures. What the CLI and the TUI call.
+
+A long-lived caller (the TUI) builds the ``Corpus`` once (``corpus_of``: the fit, or the
+cached matrix), then after each decision calls ``relabel`` with the rows it holds and
+``learn`` in a worker thread (no review access there: SQLite connections stay in their
+thread), and moves the cursor to ``top_undecided``.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -42,12 +49,25 @@ def cache_dir():
     return data_dir() / "tfidf-cache"
 
 
-def relabel(corpus: Corpus, review: Review) -> None:
-    """Take the review's current decisions and stars (cheap: the list rows only)."""
-    for s in review.summaries():
+def relabel(corpus: Corpus, rows: Iterable[Any]) -> None:
+    """Take the current decisions and stars of list rows (``Summary`` or ``Paper``: what
+    the TUI holds in memory, so a worker thread re-ranks without touching the review)."""
+    for s in rows:
         row = corpus.row_of.get(s.id)
         if row is not None:
             corpus.labels[row] = label_of(s.decision, s.starred)
+
+
+def top_undecided(scores: dict[int, float], rows: Iterable[Any]) -> int | None:
+    """The undecided paper the learned order puts first (ties: the lowest id), for the
+    cursor's advance after a decision; None when none is left."""
+    best = None
+    for s in rows:
+        if s.decision is Decision.UNDECIDED:
+            key = (-scores.get(s.id, float("-inf")), s.id)
+            if best is None or key < best[0]:
+                best = (key, s.id)
+    return None if best is None else best[1]
 
 
 @dataclass(slots=True)
