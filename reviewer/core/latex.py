@@ -1,26 +1,58 @@
-"""LaTeX to Unicode for display ({\\"u} -> ü, \\& -> &), through bibtexparser's decoder.
+"""LaTeX to Unicode for display ({\\"u} -> ü, \\& -> &), through pylatexenc (the decoder
+bibtexparser uses), in time linear in the text.
 
-Decoding (pylatexenc) is slow, so only text holding a backslash or a dollar goes through
-it; text that merely protects capitals with braces just loses the braces.
+Decoding is slow, so only text holding a backslash or a dollar goes through it; text that
+merely protects capitals with braces just loses the braces.
+
+Two things keep hostile text from taking minutes and gigabytes. pylatexenc accents every
+character of an accent's argument, the marks of inner accents included, so each level of
+``\\"{x\\"{...}}`` doubled the text (22 levels in a 200-byte title: 8 million characters,
+26 s and 1.6 GB): here an accent goes on each letter once, after the marks it already
+has. And pylatexenc walks a nested group once per level it is in: text nested deeper
+than ``MAX_DEPTH`` braces (real titles and names use two or three) is not decoded at all,
+and parsers report it with ``too_deep``.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # A bare & or % in a .bib value or a listing is the author's own character, not LaTeX's
 # alignment tab or comment: keep it.
 _BARE_SPECIAL = re.compile(r"(?<!\\)([&%])")
-_middleware = None
+# Deeper than anything in biber's test files, the seeds or real .bib files (three levels:
+# {{Title with {\"{o}}}}), far from what costs time.
+MAX_DEPTH = 8
+# A brace, or a backslash and what it escapes (so \{ and \} nest nothing).
+_BRACE = re.compile(r"\\.|[{}]", re.S)
+_decoder = None
 
 
 def strip_braces(value: str) -> str:
     return value.replace("{", "").replace("}", "")
 
 
+def too_deep(value: str) -> bool:
+    """Whether ``value`` nests braces deeper than MAX_DEPTH (and so is not decoded)."""
+    if value.count("{") <= MAX_DEPTH:
+        return False
+    depth = 0
+    for match in _BRACE.finditer(value):
+        brace = match.group()
+        if brace == "{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return True
+        elif brace == "}":
+            depth = max(depth - 1, 0)
+    return False
+
+
 def decode_latex(value: str) -> str:
-    global _middleware
     if "\\" not in value and "$" not in value:
+        return strip_braces(value)
+    if too_deep(value):
         return strip_braces(value)
     # pylatexenc does not know the brace macros, the only way BibTeX takes an unbalanced
     # brace (it counts \{ too); it knows \{ and \}.
@@ -28,13 +60,82 @@ def decode_latex(value: str) -> str:
     # ...and renders \textasciicircum as a modifier letter, not the ^ LaTeX prints.
     value = value.replace("\\textasciicircum{}", "^")
     try:
-        if _middleware is None:
-            from bibtexparser.middlewares import LatexDecodingMiddleware
-            _middleware = LatexDecodingMiddleware(keep_math_mode=True)
-        # The middleware's per-string step: running the middleware on a library would
-        # decode every field of every entry, most of which need nothing.
-        decoded, error = _middleware._transform_python_value_string(
-            _BARE_SPECIAL.sub(r"\\\1", value))
-    except Exception:
+        decoder = _get_decoder()
+        nodes = _Walker(_BARE_SPECIAL.sub(r"\\\1", value)).get_latex_nodes()[0]
+        return decoder.nodelist_to_text(nodes)
+    except Exception:  # unreadable LaTeX, or more work than its length deserves
         return strip_braces(value)
-    return strip_braces(value) if error else decoded
+
+
+# Tokens pylatexenc may read per character of the text, beyond a few for short values.
+# Reading a value takes less than one per character (at most 1.5 in biber's test files
+# and the seeds); but the tolerant parser backtracks out of optional arguments that do
+# not close, doubling the work per level: 16 times "\\sqrt[\\sqrt[x]] " (256 bytes) took
+# 37 s. Text that needs more is shown as written, as text pylatexenc cannot read at all.
+TOKENS_PER_CHAR = 3
+_Walker = None
+
+
+class _TooMuchWork(Exception):
+    pass
+
+
+def _get_decoder():
+    """bibtexparser's decoder (LatexDecodingMiddleware's, keeping math as written), with
+    accents that go on each letter once."""
+    global _decoder
+    if _decoder is None:
+        from bibtexparser.middlewares import LatexDecodingMiddleware
+        from pylatexenc.latex2text import MacroTextSpec
+
+        decoder = LatexDecodingMiddleware(keep_math_mode=True)._decoder
+        try:
+            from pylatexenc.latex2text._defaultspecs import unicode_accents_list
+        except ImportError:  # a pylatexenc that moved it: its own accents, depth-capped
+            unicode_accents_list = ()
+        decoder.latex_context.add_context_category(
+            "reviewer-accents", prepend=True,
+            # pylatexenc passes itself only to a parameter named l2tobj.
+            macros=[MacroTextSpec(name, lambda node, l2tobj, mark=mark: _accent(node, l2tobj, mark))
+                    for name, mark in unicode_accents_list])
+        _decoder = decoder
+        _make_walker()
+    return _decoder
+
+
+def _make_walker() -> None:
+    """pylatexenc's parser, giving up after TOKENS_PER_CHAR tokens per character."""
+    global _Walker
+    from pylatexenc.latexwalker import LatexWalker
+
+    class Walker(LatexWalker):
+        def __init__(self, text: str) -> None:
+            super().__init__(text)
+            self.budget = TOKENS_PER_CHAR * len(text) + 50
+
+        def get_token(self, *args, **kwargs):
+            self.budget -= 1
+            if self.budget < 0:
+                raise _TooMuchWork
+            return super().get_token(*args, **kwargs)
+
+    _Walker = Walker
+
+
+_DOTLESS = {"\N{LATIN SMALL LETTER DOTLESS I}": "i", "\N{LATIN SMALL LETTER DOTLESS J}": "j"}
+
+
+def _accent(node, l2t, mark: str) -> str:
+    """pylatexenc's accent, put on each letter of the argument after the marks the letter
+    already has, instead of on every character (inner accents' marks included)."""
+    if node.nodeargs:
+        text = l2t.nodelist_to_text([node.nodeargs[0]]).strip()
+    else:
+        text = " "
+    clusters: list[str] = []
+    for char in text:
+        if clusters and unicodedata.combining(char):
+            clusters[-1] += char
+        else:
+            clusters.append(_DOTLESS.get(char, char))
+    return "".join(unicodedata.normalize("NFC", cluster + mark) for cluster in clusters)

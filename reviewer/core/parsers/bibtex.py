@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from ..halves import MIN_CHARS, in_two
-from ..latex import decode_latex, strip_braces
+from ..latex import MAX_DEPTH, decode_latex, strip_braces, too_deep
 from ..model import Paper, Source
 from ..text import (arxiv_id_from_doi, arxiv_id_from_url, clean_text, extract_links,
                     normalize_arxiv_id, normalize_doi)
@@ -137,6 +137,10 @@ def _parse_part(text: str, ctx: ParseContext, offset: int = 0, last: bool = True
             result.skip(line, f"entry {entry.key!r} could not be read ({exc})")
             continue
         paper.sources = [Source(ctx.file, line, NAME)]
+        deep = [k for k, v in fields.items() if (k in _TEXT_SET or k == "author") and too_deep(v)]
+        if deep:
+            notes.append((line, f"{ctx.file}:{line}: entry {entry.key!r}: LaTeX nested deeper "
+                                f"than {MAX_DEPTH} braces left as written in {', '.join(deep)}"))
         result.papers.append(paper)
     return _Part(result, notes, [entry.key for entry in entries], lines, needs_whole)
 
