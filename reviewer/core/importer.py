@@ -19,7 +19,7 @@ from typing import Any
 
 from . import schema
 from .bulk import gc_paused
-from .citekeys import base_key, unique_key
+from .citekeys import TakenKeys, base_key, unique_key
 from .dedup import DuplicateIndex, Fingerprint
 from .errors import InputError, ReviewerError
 from .history import Changes, encode
@@ -256,7 +256,7 @@ def store_papers(review: Review, papers: Sequence[Paper], files: Sequence[str],
         batch = conn.execute(
             "INSERT INTO batches (at, files, new, merged) VALUES (?, ?, ?, ?)",
             (schema.now(), json.dumps(list(files)), len(plan.new), plan.merged)).lastrowid
-        taken = {key for (key,) in conn.execute("SELECT citekey FROM papers")}
+        taken = TakenKeys(key for (key,) in conn.execute("SELECT citekey FROM papers"))
         _insert_new(conn, plan, batch, taken, progress)
         if plan.new:
             changes.note_applied({"k": "batch", "n": batch})
@@ -309,7 +309,7 @@ def _journal_mode(conn: sqlite3.Connection, mode: str) -> str:
         return ""
 
 
-def _insert_new(conn: sqlite3.Connection, plan: Plan, batch: int, taken: set[str],
+def _insert_new(conn: sqlite3.Connection, plan: Plan, batch: int, taken: TakenKeys,
                 progress: Progress | None) -> None:
     papers = plan.new
     if progress:
@@ -355,7 +355,7 @@ def _insert_new(conn: sqlite3.Connection, plan: Plan, batch: int, taken: set[str
 
 
 def _merge_existing(conn: sqlite3.Connection, changes: Changes, into: dict[int, list[Paper]],
-                    batch: int, taken: set[str]) -> None:
+                    batch: int, taken: TakenKeys) -> None:
     if not into:
         return
     known_sources: set[tuple[int, str, int]] = set()
