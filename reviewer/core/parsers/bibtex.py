@@ -22,7 +22,9 @@ from .base import ParseContext, ParseResult
 NAME = "bibtex"
 LABEL = "BibTeX file"
 
-_ENTRY_START = re.compile(r"^\s*@\s*[A-Za-z]+\s*[{(]", re.M)
+# Blanks before "@" are taken within the line: from each line start, \s* ran over every
+# blank line after it (25,000 empty lines took 1.5 s).
+_ENTRY_START = re.compile(r"^[^\S\n]*@\s*[A-Za-z]+\s*[{(]", re.M)
 _NOT_ENTRIES = frozenset({"string", "comment", "preamble"})
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|2[0-2]\d\d)(?!\d)")
@@ -41,7 +43,7 @@ def detect(sample: str) -> float:
     real = [e for e in entries if re.sub(r"[\s@{(]", "", e).lower() not in _NOT_ENTRIES]
     if not real:
         return 0.0
-    has_fields = re.search(r"^\s*[A-Za-z][\w-]*\s*=\s*[{\"\d\w]", sample, re.M) is not None
+    has_fields = re.search(r"^[^\S\n]*[A-Za-z][\w-]*\s*=\s*[{\"\d\w]", sample, re.M) is not None
     return 0.95 if has_fields else 0.6
 
 
