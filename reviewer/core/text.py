@@ -124,16 +124,23 @@ _TRAILING = ".,;:!?*'\""
 
 
 def _trim_url(url: str) -> str:
-    while url:
-        if url[-1] in _TRAILING:
-            url = url[:-1]
-        elif url[-1] == ")" and url.count("(") < url.count(")"):
-            url = url[:-1]
-        elif url[-1] == "]" and url.count("[") < url.count("]"):
-            url = url[:-1]
+    """The url without trailing punctuation, nor closing brackets that open nowhere in it.
+
+    The counts are kept as characters go: counting again for each one took time growing
+    with the square of a run of them ("http://x.org/)))...": 20,000 in 1.2 s)."""
+    opening = {")": url.count("("), "]": url.count("[")}
+    closing = {")": url.count(")"), "]": url.count("]")}
+    end = len(url)
+    while end:
+        last = url[end - 1]
+        if last in _TRAILING:
+            end -= 1
+        elif last in closing and opening[last] < closing[last]:
+            closing[last] -= 1
+            end -= 1
         else:
             break
-    return url
+    return url[:end]
 
 
 def extract_links(text: str) -> list[str]:
