@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reviewer.core.citekeys import base_key, check_key, make_key, suffixes, title_words
+from reviewer.core.citekeys import (TakenKeys, base_key, check_key, make_key, suffix, suffixes,
+                                    title_words, unique_key)
 from reviewer.core.importer import store_papers
 from reviewer.core.model import Paper, Source
 
@@ -55,6 +56,57 @@ def test_suffixes_continue_after_z():
     it = suffixes()
     labels = [next(it) for _ in range(30)]
     assert labels[:3] == ["", "a", "b"] and labels[26:30] == ["z", "aa", "ab", "ac"]
+
+
+def test_suffix_numbers_round_trip():
+    assert [suffix(n) for n in (0, 1, 26, 27, 52, 53, 702, 703)] == [
+        "", "a", "z", "aa", "az", "ba", "zz", "aaa"]
+
+
+_bases = st.sampled_from(["key", "keya", "kez", "k", "keyb2020"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(
+    st.tuples(st.just("new"), _bases),
+    st.tuples(st.just("add"), st.builds(lambda b, n: b + suffix(n), _bases, st.integers(0, 40))),
+    st.tuples(st.just("drop"), st.builds(lambda b, n: b + suffix(n), _bases, st.integers(0, 40))),
+), max_size=60))
+def test_taken_keys_give_the_first_free_suffix_as_a_scan_does(operations):
+    """TakenKeys remembers where a base's free suffixes start; a plain set is scanned from
+    '' each time. Whatever keys come and go, both choose the same key."""
+    fast, plain = TakenKeys(), set()
+    for operation, value in operations:
+        if operation == "new":
+            key = unique_key(value, fast)
+            assert key == unique_key(value, plain)
+            fast.add(key)
+            plain.add(key)
+        elif operation == "add":
+            fast.add(value)
+            plain.add(value)
+        else:
+            fast.discard(value)
+            plain.discard(value)
+        assert set(fast) == plain
+
+
+def test_many_clashes_cost_one_lookup_each():
+    """The n-th paper with one base key used to scan n suffixes: 10,000 titles "A Survey
+    of ...: Part k" (no year, no author: one base key) took 46 s to store."""
+
+    class Counting(TakenKeys):
+        lookups = 0
+
+        def __contains__(self, key: object) -> bool:
+            Counting.lookups += 1
+            return super().__contains__(key)
+
+    taken = Counting()
+    for _ in range(2000):
+        taken.add(unique_key("surveyDeepLearning", taken))
+    assert len(taken) == 2000
+    assert Counting.lookups < 2 * 2000  # a scan from '' each time: 2,001,000
 
 
 def test_keys_are_assigned_at_import_and_unique(review):

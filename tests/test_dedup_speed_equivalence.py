@@ -23,14 +23,17 @@ from reviewer.core.text import normalize_title
 # -- a brute-force reference for DuplicateIndex.find --------------------------------------
 
 
-def reference_keys(title: str) -> list[str]:
-    """The five blocking keys as the dedup docstring describes them."""
+def reference_keys(title: str) -> list[tuple[str, tuple[str, ...]]]:
+    """The five blocking keys as the dedup docstring describes them, with the numbers."""
     words = title.split()
+    numbers = tuple(re.findall(r"\d+", title))
     if len(words) < 3:
-        return ["head " + title[:16], "tail " + title[-16:]]
-    longest = sorted(sorted(words, key=len, reverse=True)[:3])
-    return ["first " + " ".join(words[:3]), "last " + " ".join(words[-3:]),
-            "longest " + " ".join(longest), "head " + title[:16], "tail " + title[-16:]]
+        keys = ["head " + title[:16], "tail " + title[-16:]]
+    else:
+        longest = sorted(sorted(words, key=len, reverse=True)[:3])
+        keys = ["first " + " ".join(words[:3]), "last " + " ".join(words[-3:]),
+                "longest " + " ".join(longest), "head " + title[:16], "tail " + title[-16:]]
+    return [(key, numbers) for key in keys]
 
 
 def reference_compatible(a: Paper, b: Paper) -> bool:
@@ -56,13 +59,14 @@ def reference_find(stored: list[Paper], query: Paper, cap: int = 128) -> int | N
                 return number
             break
     q = normalize_title(query.title)
-    for number, p in enumerate(stored, 1):
-        if normalize_title(p.title) == q and reference_compatible(p, query):
+    same_title = [number for number, p in enumerate(stored, 1) if normalize_title(p.title) == q]
+    for number in same_title[:cap]:  # the first ``cap`` papers of the title
+        if reference_compatible(stored[number - 1], query):
             return number
     if len(q) < 24:
         return None
     # Only the first paper of each title is a fuzzy candidate, and a key's bucket holds
-    # the first ``cap`` titles given that key.
+    # the first ``cap`` titles given that key (and holding the same numbers).
     first_of_title: dict[str, int] = {}
     members: dict[str, list[int]] = {}
     for number, p in enumerate(stored, 1):
@@ -221,19 +225,44 @@ def test_a_better_scoring_look_alike_with_other_numbers_gives_way_to_the_next():
 
 def _fillers(n: int) -> list[Paper]:
     # Titles with all five keys of the target (same first, last and longest words, same
-    # first and last 16 characters) that differ from it in a number: never a match.
-    return [Paper(f"{HEAD} {i} {TAIL}") for i in range(n)]
+    # first and last 16 characters, same numbers) that score 93 or more against the query
+    # but are older papers: never a match.
+    words = [a + b for a in "bcdfghjklmnpqrstvwxyz" for b in "bcdfghjklmnpqrstvwxyz"]
+    return [Paper(f"{HEAD} 500 {w} {TAIL}", year=1990) for w in words[:n]]
 
 
 def test_a_full_bucket_takes_no_more_titles():
     target = Paper(f"{HEAD} 500 {TAIL}")
-    query = Paper(f"{HEAD} 500 of {TAIL}")
+    query = Paper(f"{HEAD} 500 of {TAIL}", year=2024)
     assert fuzz.ratio(normalize_title(target.title), normalize_title(query.title)) >= 93
-    assert find([target, *_fillers(200)], query) == 1
+    assert all(fuzz.ratio(normalize_title(f.title), normalize_title(query.title)) >= 93
+               for f in _fillers(129))
+    assert find([target, *_fillers(100)], query) == 1
     assert find([*_fillers(127), target], query) == 128
     assert find([*_fillers(128), target], query) is None  # every bucket of the target is full
     papers = [*_fillers(128), target]
     assert reference_find(papers, query) is None and reference_find(papers, query, cap=129) == 129
+
+
+def test_titles_with_other_numbers_do_not_fill_a_bucket():
+    """"Part 1" ... "Part 200" share every word key, but each has buckets of its own."""
+    target = Paper(f"{HEAD} 500 {TAIL}")
+    query = Paper(f"{HEAD} 500 of {TAIL}")
+    others = [Paper(f"{HEAD} {i} {TAIL}") for i in range(300)]
+    assert find([*others, target], query) == 301
+    assert reference_find([*others, target], query) == 301
+
+
+def test_only_the_first_records_of_a_title_are_checked():
+    """Beyond BLOCK_CAP different papers of one title ("Editorial"), a lookup gives up."""
+    title = f"{HEAD} editorial {TAIL}"
+    editorials = [Paper(title, authors=[f"Ada Author{i}"]) for i in range(128)]
+    wanted = Paper(title, authors=["Ada Lovelace"])
+    query = Paper(title, authors=["Ada Lovelace"])
+    assert find([*editorials[:127], wanted], query) == 128
+    assert find([*editorials, wanted], query) is None
+    assert reference_find([*editorials, wanted], query) is None
+    assert reference_find([*editorials, wanted], query, cap=129) == 129
 
 
 def test_an_incompatible_exact_title_still_leaves_a_fuzzy_match():

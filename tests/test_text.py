@@ -121,3 +121,34 @@ def test_titles_show_as_typeset_and_unknown_macros_are_kept():
     assert decode_latex("The \\TeX{} book") == "The TeX book"
     assert decode_latex("A \\mymacro{arg} here") == "A \\mymacro{arg} here"
     assert decode_latex("M{\\\"u}ller \\relax") .strip() == "Müller"
+
+
+def _reference_trim(url: str) -> str:
+    """The trimming rule restated plainly: punctuation, and closing brackets that open
+    nowhere in what is left, come off the end one at a time."""
+    while url:
+        if url[-1] in ".,;:!?*'\"":
+            url = url[:-1]
+        elif url[-1] == ")" and url.count("(") < url.count(")"):
+            url = url[:-1]
+        elif url[-1] == "]" and url.count("[") < url.count("]"):
+            url = url[:-1]
+        else:
+            break
+    return url
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(list("()[].,;:!?*'\"a/") + ["x.org"]), max_size=20).map("".join))
+def test_trailing_brackets_and_punctuation_come_off_as_the_rule_says(tail):
+    from reviewer.core.text import _trim_url
+
+    url = "https://x.org/" + tail
+    assert _trim_url(url) == _reference_trim(url)
+
+
+def test_a_run_of_closing_brackets_after_a_link_takes_linear_time():
+    from .scaling import assert_linear
+
+    for run in (")", "]", "()", "."):
+        assert_linear(extract_links, lambda n, r=run: "see https://x.org/" + r * n, 4000)

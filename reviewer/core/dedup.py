@@ -13,13 +13,19 @@ changed punctuation in a 40+ character title scores 95 or more. 93 sits between 
 Titles shorter than ``FUZZY_MIN_LENGTH`` are matched exactly only: one letter is a big
 change in "SAM 2" and a small one in a sentence. A fuzzy match also needs the same numbers
 in both titles ("Part 1" and "Part 2", "YOLOv5" and "YOLOv7" are different papers).
+
+The work per record is bounded, so that dedup takes time linear in the records however
+alike their titles: a title is compared with the titles sharing one of its blocking keys
+*and* its numbers, at most ``BLOCK_CAP`` of each key (10,000 titles "A Survey of ...: Part
+k" each have buckets of their own), and with at most ``BLOCK_CAP`` earlier records of the
+very same title (200 different papers called "Editorial").
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, islice
 
 from rapidfuzz import fuzz, process
 
@@ -35,7 +41,8 @@ FUZZY_THRESHOLD = 93.0
 _CUTOFF = FUZZY_THRESHOLD - 1e-5
 FUZZY_MIN_LENGTH = 24
 # Popular blocking keys ("a survey", "large language") stop discriminating; capping them
-# keeps each lookup cheap, and the other keys of a title still find its duplicates.
+# keeps each lookup cheap, and the other keys of a title still find its duplicates. The
+# same cap bounds the records of one title that a lookup checks.
 BLOCK_CAP = 128
 _NUMBERS = re.compile(r"\d+")
 
@@ -88,21 +95,24 @@ def compatible(a: Fingerprint, b: Fingerprint) -> bool:
 
 def block_keys(title_norm: str) -> tuple[str, ...]:
     """Keys of the buckets a title goes in: its first three words, its last three, its
-    three longest, and its first and last 16 characters.
+    three longest, and its first and last 16 characters, each with the title's numbers.
 
     A small change (a typo, a dropped word) alters some of them and leaves another that
     leads to the original: word keys survive a change at either end, character keys one
     in the middle. Keys this long keep buckets small even where many titles share their
     first words ("A survey of..."). A title of one or two (long) words has only the
-    character keys.
+    character keys. Titles with other numbers never match, so they never share a bucket.
     """
     words = title_norm.split()
+    # "#" is no word character: a key with numbers cannot equal one without.
+    numbers = "".join("#" + n for n in _NUMBERS.findall(title_norm))
     if len(words) < 3:
-        return ("<" + title_norm[:16], ">" + title_norm[-16:])
+        return ("<" + title_norm[:16] + numbers, ">" + title_norm[-16:] + numbers)
     longest = sorted(words, key=len, reverse=True)[:3]  # stable: the first of equals
     longest.sort()
-    return ("f" + " ".join(words[:3]), "l" + " ".join(words[-3:]), "m" + " ".join(longest),
-            "<" + title_norm[:16], ">" + title_norm[-16:])
+    return ("f" + " ".join(words[:3]) + numbers, "l" + " ".join(words[-3:]) + numbers,
+            "m" + " ".join(longest) + numbers, "<" + title_norm[:16] + numbers,
+            ">" + title_norm[-16:] + numbers)
 
 
 class DuplicateIndex:
@@ -164,7 +174,7 @@ class DuplicateIndex:
             hit = self._by_doi.get(fp.doi)
             if hit is not None and compatible(hit, fp):
                 return hit
-        for hit in self._by_title.get(fp.title_norm, ()):
+        for hit in islice(self._by_title.get(fp.title_norm, ()), BLOCK_CAP):
             if compatible(hit, fp):
                 return hit
         if len(fp.title_norm) < FUZZY_MIN_LENGTH:
@@ -183,10 +193,12 @@ class DuplicateIndex:
         # Sorted by score, then by position: the block order, then the order of addition.
         scored = process.extract(query, titles, scorer=fuzz.ratio, processor=None,
                                  score_cutoff=_CUTOFF, limit=None)
-        numbers = _NUMBERS.findall(query) if scored else None  # most titles have no twin
         for title, _, _ in scored:
             cand = self._by_title[title][0]
             # "Part 1" and "Part 2", "YOLOv5" and "YOLOv7": one character apart, two papers.
-            if _NUMBERS.findall(cand.title_norm) == numbers and compatible(cand, fp):
+            # A bucket holds titles with the query's numbers; a paper whose title a merge
+            # changed is found by its old title, and needs its numbers checked.
+            if (cand.title_norm == title or _NUMBERS.findall(cand.title_norm)
+                    == _NUMBERS.findall(query)) and compatible(cand, fp):
                 return cand
         return None

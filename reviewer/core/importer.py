@@ -19,7 +19,7 @@ from typing import Any
 
 from . import bibraw, schema
 from .bulk import gc_paused
-from .citekeys import base_key, unique_key
+from .citekeys import TakenKeys, base_key, unique_key
 from .dedup import DuplicateIndex, Fingerprint
 from .errors import InputError, ReviewerError
 from .history import Changes, encode
@@ -287,8 +287,8 @@ def store_papers(review: Review, papers: Sequence[Paper], files: Sequence[str],
         batch = conn.execute(
             "INSERT INTO batches (at, files, new, merged) VALUES (?, ?, ?, ?)",
             (schema.now(), json.dumps(list(files)), len(plan.new), plan.merged)).lastrowid
-        # In lower case: keys that differ only in case clash (citekeys.unique_key).
-        taken = {key.lower() for (key,) in conn.execute("SELECT citekey FROM papers")}
+        # Keys that differ only in case clash (citekeys.TakenKeys holds them in lower case).
+        taken = TakenKeys(key for (key,) in conn.execute("SELECT citekey FROM papers"))
         _insert_new(conn, plan, batch, taken, progress, notes)
         if plan.new:
             changes.note_applied({"k": "batch", "n": batch})
@@ -339,7 +339,7 @@ def _bulk_storage(conn: sqlite3.Connection, count: int) -> Iterator[None]:
         conn.execute(f"PRAGMA cache_size = {cache}")
 
 
-def _insert_new(conn: sqlite3.Connection, plan: Plan, batch: int, taken: set[str],
+def _insert_new(conn: sqlite3.Connection, plan: Plan, batch: int, taken: TakenKeys,
                 progress: Progress | None, notes: list[tuple[str, str]]) -> None:
     papers = plan.new
     if progress:
@@ -403,7 +403,7 @@ def _insert_new(conn: sqlite3.Connection, plan: Plan, batch: int, taken: set[str
 
 
 def _merge_existing(conn: sqlite3.Connection, changes: Changes, into: dict[int, list[Paper]],
-                    batch: int, taken: set[str]) -> None:
+                    batch: int, taken: TakenKeys) -> None:
     if not into:
         return
     known_sources: set[tuple[int, str, int]] = set()

@@ -13,6 +13,10 @@ from .model import Paper
 
 _FILL_IF_EMPTY = ("organization", "arxiv_id", "doi", "url", "venue", "entry_type",
                   "primary_class", "comments")
+# Links and keywords a merge still adds to. Every merge looks through the paper's own: a
+# paper listed under 4,000 headings of a hostile list, each with another code link,
+# gathered 4,000 of each, and its merges took time growing with their square (4.3 s).
+MAX_ITEMS = 100
 
 
 def merged_fields(base: Paper, other: Paper) -> dict[str, Any]:
@@ -51,7 +55,9 @@ def merged_fields(base: Paper, other: Paper) -> dict[str, Any]:
         theirs = getattr(other, name)
         if theirs:
             ours = getattr(base, name)
-            union = _union(ours, theirs)
+            if len(ours) >= MAX_ITEMS:
+                continue
+            union = _union(ours, theirs)[:MAX_ITEMS]
             if len(union) > len(ours):
                 changes[name] = union
 

@@ -65,12 +65,16 @@ def normalize_title(title: str) -> str:
 
 
 # New-style ids (2401.01234, with optional version) and old-style ones (cs/0112017, math.AG/0601001).
+# Archive names start with a letter and are short ("cond-mat", "chao-dyn"): a pattern that
+# took any run of letters and dashes tried the rest of a long run of dashes from each of
+# its characters (20 KB of them took 10 s).
+_OLD_STYLE = r"[a-z][a-z-]{0,15}(?:\.[A-Z]{2})?/\d{7}"
 ARXIV_ID = re.compile(
-    r"(?<![\w.])(?:arXiv:\s*)?(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(v\d+)?(?![\w])",
+    rf"(?<![\w.])(?:arXiv:\s*)?(\d{{4}}\.\d{{4,5}}|{_OLD_STYLE})(v\d+)?(?![\w])",
     re.IGNORECASE,
 )
 _ARXIV_URL = re.compile(
-    r"arxiv\.org/(?:abs|pdf|html)/(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?",
+    rf"arxiv\.org/(?:abs|pdf|html)/(\d{{4}}\.\d{{4,5}}|{_OLD_STYLE})(?:v\d+)?",
     re.IGNORECASE,
 )
 
@@ -122,16 +126,23 @@ _TRAILING = ".,;:!?*'\""
 
 
 def _trim_url(url: str) -> str:
-    while url:
-        if url[-1] in _TRAILING:
-            url = url[:-1]
-        elif url[-1] == ")" and url.count("(") < url.count(")"):
-            url = url[:-1]
-        elif url[-1] == "]" and url.count("[") < url.count("]"):
-            url = url[:-1]
+    """The url without trailing punctuation, nor closing brackets that open nowhere in it.
+
+    The counts are kept as characters go: counting again for each one took time growing
+    with the square of a run of them ("http://x.org/)))...": 20,000 in 1.2 s)."""
+    opening = {")": url.count("("), "]": url.count("[")}
+    closing = {")": url.count(")"), "]": url.count("]")}
+    end = len(url)
+    while end:
+        last = url[end - 1]
+        if last in _TRAILING:
+            end -= 1
+        elif last in closing and opening[last] < closing[last]:
+            closing[last] -= 1
+            end -= 1
         else:
             break
-    return url
+    return url[:end]
 
 
 def extract_links(text: str) -> list[str]:

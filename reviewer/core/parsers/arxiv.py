@@ -42,7 +42,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..latex import decode_latex
+from ..latex import MAX_DEPTH, decode_latex, too_deep
 from ..model import Paper, Source
 from ..text import clean_text, extract_links, normalize_doi
 from .base import ParseContext, ParseResult
@@ -205,8 +205,15 @@ def parse(text: str, ctx: ParseContext) -> ParseResult:
         paper = _paper(item, ctx)
         if paper is None:
             result.skip(item.line, f"arXiv:{item.arxiv_id} has no title")
-        else:
-            result.papers.append(paper)
+            continue
+        result.papers.append(paper)
+        authors = item.fields.get("Authors") or item.fields.get("Author") or item.unlabeled[:1]
+        deep = [name for name, parts in (("title", item.fields.get("Title", [])),
+                                         ("authors", authors)) if too_deep(" ".join(parts))]
+        if deep:
+            result.warnings.append(f"{ctx.file}:{item.line}: arXiv:{item.arxiv_id}: LaTeX nested "
+                                   f"deeper than {MAX_DEPTH} braces left as written in "
+                                   f"{' and '.join(deep)}")
     return result
 
 

@@ -33,14 +33,18 @@ _CUT = re.compile(r"\s+[-–—|]\s+|\s*[\[(]\s*$")
 # "Title, ICLR 2021"; it ends there only when a year follows soon after.
 _TAIL = re.compile(r"\.\s+|\s*[(\[]|,\s+")
 _QUOTED = re.compile(r"^[\"“‘]([^\"“”‘’]{4,})[\"”’]")
-# A list item's line is a title plus a few links. Far longer lines are prose or junk, and
-# markdown-it's emphasis pass can take a minute on a 10 MB line of "**b* ": such lines are
-# blanked (keeping every line number) and reported instead.
-MAX_LINE = 20_000
+# A list item's line is a title plus a few links (a table row with badges: 2,000
+# characters). Far longer lines are prose or junk, and markdown-it's passes over links and
+# emphasis take time growing with the square of a line's length (a minute on a 10 MB line
+# of "**b* ", half a second on 19 KB of "["): such lines are blanked (keeping every line
+# number) and reported instead.
+MAX_LINE = 4000
 _TITLE_SCAN = 2000  # a title is at most MAX_TITLE long: look no further for where it ends
 
 _BULLET = re.compile(r"^\s{0,3}(?:[-*+]|\d{1,3}[.)])\s+\S")
-_MD_LINK = re.compile(r"\[[^\]\n]+\]\((?:https?://|#)[^)\s]+\)")
+# Text and url stop at a bracket, so that no character is scanned from two starts: with
+# "[^\]]+", each "[" of "- [- [- [..." scanned the rest of the line (64 KB in 30 s).
+_MD_LINK = re.compile(r"\[[^\[\]\n]+\]\((?:https?://|#)[^)\s\[\]]+\)")
 _HEADING = re.compile(r"^#{1,6}\s+\S")
 
 
@@ -156,7 +160,12 @@ def parse(text: str, ctx: ParseContext) -> ParseResult:
     if len(text) > MAX_LINE:
         text = _blank_long_lines(text, result)
     md = MarkdownIt("commonmark").enable("table")
+    long_blocks: list[tuple[int, int]] = []
+    md.core.ruler.before("inline", "blank_long_blocks",
+                         lambda state: _blank_long_blocks(state.tokens, long_blocks))
     tokens = md.parse(text)
+    for line, size in long_blocks:
+        result.skip(line, f"a block of {size:,} characters, too long for a list item")
     headings: dict[int, str] = {}
     labels: list[str | None] = []  # per open list item: its label if it is a category
     pending_heading: int | None = None
@@ -224,6 +233,18 @@ def parse(text: str, ctx: ParseContext) -> ParseResult:
             row.text = " ".join(c.text for c in cells)
             emit(row)
     return result
+
+
+def _blank_long_blocks(tokens: list, found: list[tuple[int, int]]) -> None:
+    """Empty the inline text of blocks longer than MAX_LINE before markdown-it reads it.
+
+    Short lines make long paragraphs too, and markdown-it looks from each "[" of one for
+    the "]" closing it: 5,000 lines of "![| " took 2.3 s. (line, size) of each go to
+    ``found``."""
+    for token in tokens:
+        if token.type == "inline" and len(token.content) > MAX_LINE:
+            found.append(((token.map[0] + 1) if token.map else 0, len(token.content)))
+            token.content = ""
 
 
 def _blank_long_lines(text: str, result: ParseResult) -> str:
