@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import attrgetter
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -22,10 +23,10 @@ from .bulk import gc_paused
 from .citekeys import base_key, unique_key
 from .dedup import DuplicateIndex, Fingerprint
 from .errors import InputError, ReviewerError
-from .history import Changes, encode
+from .history import Changes
 from .halves import can_fork
 from .merge import apply_fields, merged_fields
-from .model import METADATA_FIELDS, Paper
+from .model import DEFAULTS, JSON_FIELDS, METADATA_FIELDS, Paper
 from .parsers import FORMATS, ParseContext, Skipped, parse_text
 from .planning import Decisions, Plan, PlanningChild, plan_import
 from .reading import read_dump
@@ -194,15 +195,15 @@ def _review_state(conn: sqlite3.Connection) -> tuple:
 
 # -- storing -----------------------------------------------------------------------------
 
-_INSERT_COLUMNS = (
-    "id", "title", "title_norm", "abstract", "abstract_truncated", "authors", "surnames",
-    "author_count", "organization", "year", "month", "day", "year_inferred", "upvotes",
-    "arxiv_id", "doi", "url", "links", "venue", "entry_type", "keywords", "primary_class",
-    "comments", "extra", "citekey", "batch",
-)
-_JSON_LIST = json.JSONEncoder(ensure_ascii=False).encode  # as history.encode writes lists
+# A new paper's row: its metadata (model.METADATA_FIELDS), then what the store derives.
+_INSERT_COLUMNS = ("id", *METADATA_FIELDS, "title_norm", "surnames", "citekey", "batch")
 _INSERT = (f"INSERT INTO papers ({', '.join(_INSERT_COLUMNS)}) "
            f"VALUES ({', '.join('?' * len(_INSERT_COLUMNS))})")
+_metadata = attrgetter(*METADATA_FIELDS)
+# history.encode, inlined: three lists per paper, most of them empty.
+_JSON_AT = tuple((i, "{}" if isinstance(DEFAULTS[name], dict) else "[]")
+                 for i, name in enumerate(METADATA_FIELDS) if name in JSON_FIELDS)
+_JSON = json.JSONEncoder(ensure_ascii=False).encode  # as history.encode writes them
 
 
 _FINGERPRINT_COLUMNS = "id, title_norm, arxiv_id, doi, surnames, year, year_inferred"
@@ -317,28 +318,23 @@ def _insert_new(conn: sqlite3.Connection, plan: Plan, batch: int, taken: set[str
     first_id = (conn.execute("SELECT max(id) FROM papers").fetchone()[0] or 0) + 1
     rows, sources = [], []
     add_row, add_source, add_key = rows.append, sources.append, taken.add
-    # history.encode, inlined: three lists per paper, most of them empty.
-    json_list = _JSON_LIST
+    json_at, encode_json, metadata = _JSON_AT, _JSON, _metadata
     for offset, (p, fp) in enumerate(zip(papers, plan.fingerprints)):
         pid = first_id + offset
         p.id = pid
-        authors = p.authors
-        if authors and p.author_count is None:
-            p.author_count = len(authors)
+        if p.authors and p.author_count is None:
+            p.author_count = len(p.authors)
         # A stem computed ahead (see import_files), else the paper's own.
         key = p.citekey or base_key(p)
         if key in taken:
             key = unique_key(key, taken)
         p.citekey = key
         add_key(key)
-        add_row((
-            pid, p.title, fp.title_norm, p.abstract, int(p.abstract_truncated),
-            json_list(authors) if authors else "[]",
-            " ".join(sorted(fp.surnames)) if fp.surnames else "", p.author_count,
-            p.organization, p.year, p.month, p.day, int(p.year_inferred), p.upvotes,
-            p.arxiv_id, p.doi, p.url, json_list(p.links) if p.links else "[]", p.venue,
-            p.entry_type, json_list(p.keywords) if p.keywords else "[]", p.primary_class,
-            p.comments, encode("extra", p.extra), key, batch))
+        values = list(metadata(p))
+        for i, empty in json_at:
+            values[i] = encode_json(values[i]) if values[i] else empty
+        add_row((pid, *values, fp.title_norm,
+                 " ".join(sorted(fp.surnames)) if fp.surnames else "", key, batch))
         for s in p.sources:
             add_source((pid, s.file, s.line, s.format, batch))
         if len(rows) == 5000:

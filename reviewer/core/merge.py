@@ -8,10 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import Paper
-
-_FILL_IF_EMPTY = ("organization", "arxiv_id", "doi", "url", "venue", "entry_type",
-                  "primary_class", "comments")
+from .model import FILL_FIELDS, UNION_FIELDS, Paper
 
 
 def merged_fields(base: Paper, other: Paper) -> dict[str, Any]:
@@ -41,12 +38,12 @@ def merged_fields(base: Paper, other: Paper) -> dict[str, Any]:
 
     # The other record is tested first: a re-import brings back what is stored, and most
     # records lack most of these fields.
-    for name in _FILL_IF_EMPTY:
+    for name in FILL_FIELDS:  # the fields the model merges by "fill"
         value = getattr(other, name)
         if value and not getattr(base, name):
             changes[name] = value
 
-    for name in ("links", "keywords"):
+    for name in UNION_FIELDS:
         theirs = getattr(other, name)
         if theirs:
             ours = getattr(base, name)

@@ -25,7 +25,7 @@ from operator import attrgetter
 
 from .dedup import DuplicateIndex, Fingerprint
 from .merge import apply_fields, merged_fields
-from .model import Paper
+from .model import DEFAULTS, MATCH_FIELDS, METADATA_FIELDS, Paper
 
 Progress = Callable[[str, int, int], None]
 
@@ -115,9 +115,8 @@ def replay(papers: Sequence[Paper], decisions: Sequence[int],
     return plan
 
 
-# What the child sees of a record (it makes a _Record of them).
-LIGHT_FIELDS = ("title", "authors", "year", "month", "day", "year_inferred", "venue",
-                "arxiv_id", "doi")
+# What the child sees of a record (it makes a _Record of them): the model's match fields.
+LIGHT_FIELDS = MATCH_FIELDS
 _light = attrgetter(*LIGHT_FIELDS)
 
 
@@ -128,22 +127,21 @@ class _Record:
     ever set the fields listed (the other record holds nothing richer elsewhere)."""
 
     __slots__ = (*LIGHT_FIELDS, "author_count", "citekey")
-    abstract = organization = url = entry_type = primary_class = comments = ""
-    abstract_truncated = False
-    upvotes = None
-    links = keywords = ()
-    extra: dict = {}
 
-    def __init__(self, title, authors, year, month, day, year_inferred, venue, arxiv_id, doi):
-        self.title, self.authors, self.year, self.month, self.day = (title, authors, year,
-                                                                     month, day)
-        self.year_inferred, self.venue, self.arxiv_id, self.doi = (year_inferred, venue,
-                                                                   arxiv_id, doi)
+    def __init__(self, *values: object) -> None:
+        for name, value in zip(LIGHT_FIELDS, values):
+            setattr(self, name, value)
         self.author_count, self.citekey = None, ""
 
     @property
     def sources(self) -> list:  # a record's sources stay with the parent
         return []
+
+
+# Every other metadata field reads as empty (shared, never written: see above).
+for _name in METADATA_FIELDS:
+    if _name not in _Record.__slots__:
+        setattr(_Record, _name, () if isinstance(DEFAULTS[_name], list) else DEFAULTS[_name])
 
 
 # A pipe this big lets the parser run a few batches ahead of the planner (Linux caps an

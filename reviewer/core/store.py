@@ -20,7 +20,8 @@ from . import schema
 from .bulk import gc_paused
 from .errors import NotFound, ReviewError, UsageError
 from .history import Changes, replay
-from .model import CODE_HOSTS, Decision, Paper, Source
+from .model import (BIB_FIELDS, CODE_HOSTS, JSON_FIELDS, METADATA_FIELDS, USER_COLUMNS,
+                    Decision, Paper, Source)
 
 BUSY_TIMEOUT = 10.0
 # A review is mostly abstracts, 1 to 2 KB a paper: 4 KB pages (SQLite's default) hold two
@@ -29,12 +30,7 @@ BUSY_TIMEOUT = 10.0
 PAGE_SIZE = 16384
 SQLITE_HEADER = b"SQLite format 3\x00"
 
-PAPER_COLUMNS = (
-    "id", "title", "abstract", "abstract_truncated", "authors", "author_count", "organization",
-    "year", "month", "day", "year_inferred", "upvotes", "arxiv_id", "doi", "url", "links",
-    "venue", "entry_type", "keywords", "primary_class", "comments", "extra", "citekey",
-    "starred", "decision", "note",
-)
+PAPER_COLUMNS = ("id", *METADATA_FIELDS, *USER_COLUMNS)
 SELECT_PAPERS = f"SELECT {', '.join(PAPER_COLUMNS)} FROM papers"
 # model.is_code_link, as SQL over the JSON list of links (cheaper than decoding 100k lists).
 _HAS_CODE_SQL = "(" + " OR ".join(
@@ -77,45 +73,43 @@ class Summary:
     sections: list[str] = field(default_factory=list)
 
 
-# paper_from_row unpacks a row by name and passes Paper its fields by position: the
-# columns must list Paper's metadata fields in order, then the store's own.
-assert PAPER_COLUMNS == ("id", *(f.name for f in fields(Paper)[:21]), "citekey", "starred",
-                         "decision", "note") and tuple(f.name for f in fields(Paper)[21:]) == (
-    "sources", "id", "citekey", "starred", "decision", "tags", "note", "sections"), \
-    "PAPER_COLUMNS out of step with Paper"
 _DECISIONS = {d.value: d for d in Decision}
 _loads = json.JSONDecoder().decode
 
 
-def paper_from_row(row: sqlite3.Row | tuple) -> Paper:
-    # Listing or exporting 100,000 papers calls this 100,000 times: one unpacking and one
-    # positional call, and the many empty JSON lists skip the decoder.
-    (pid, title, abstract, truncated, authors, author_count, organization, year, month, day,
-     inferred, upvotes, arxiv_id, doi, url, links, venue, entry_type, keywords, primary_class,
-     comments, extra, citekey, starred, decision, note) = row
-    return Paper(
-        title, abstract, bool(truncated), [] if authors == "[]" else _loads(authors),
-        author_count, organization, year, month, day, bool(inferred), upvotes, arxiv_id, doi,
-        url, [] if links == "[]" else _loads(links), venue, entry_type,
-        [] if keywords == "[]" else _loads(keywords), primary_class, comments,
-        {} if extra == "{}" else _loads(extra), [], pid, citekey, bool(starred),
-        _DECISIONS[decision], [], note)
+def row_reader(columns: tuple[str, ...]) -> Callable[[tuple], Paper]:
+    """A function making a Paper of a row of ``columns`` (any of Paper's stored fields;
+    the others keep their defaults). Written out from the model once, as one unpacking
+    and one call: listing or exporting 100,000 papers calls it 100,000 times, and the
+    many empty JSON lists skip the decoder."""
+    lines = [f"    ({', '.join(f'c{i}' for i in range(len(columns)))},) = row"]
+    at = {name: i for i, name in enumerate(columns)}
+    args = []  # by position: a call by keyword took twice as long
+    for f in fields(Paper):
+        i = at.get(f.name)
+        if i is None:  # not read: the field's default
+            value = ("[]" if f.default_factory is list else "{}" if f.default_factory is dict
+                     else "undecided" if f.name == "decision" else repr(f.default))
+        elif f.name in JSON_FIELDS:
+            empty = "{}" if f.default_factory is dict else "[]"
+            value = f"{empty} if c{i} == '{empty}' else loads(c{i})"
+        elif isinstance(f.default, bool):
+            value = f"bool(c{i})"
+        elif f.name == "decision":
+            value = f"decisions[c{i}]"
+        else:
+            value = f"c{i}"
+        args.append(value)
+    source = "def read(row):\n" + "\n".join(lines) + f"\n    return Paper({', '.join(args)})\n"
+    namespace = {"Paper": Paper, "loads": _loads, "decisions": _DECISIONS,
+                 "undecided": Decision.UNDECIDED}
+    exec(compile(source, f"<row_reader {' '.join(columns)}>", "exec"), namespace)
+    return namespace["read"]
 
 
-SELECT_BIB_PAPERS = f"SELECT id, {', '.join(schema.BIB_COLUMNS)} FROM papers"
-assert schema.BIB_COLUMNS == ("title", "abstract", "authors", "author_count", "year", "month",
-                              "arxiv_id", "doi", "url", "venue", "entry_type", "primary_class",
-                              "extra", "citekey", "note"), "bib_paper_from_row out of step"
-
-
-def bib_paper_from_row(row: tuple) -> Paper:
-    (pid, title, abstract, authors, author_count, year, month, arxiv_id, doi, url, venue,
-     entry_type, primary_class, extra, citekey, note) = row
-    return Paper(
-        title, abstract, False, [] if authors == "[]" else _loads(authors), author_count, "",
-        year, month, None, False, None, arxiv_id, doi, url, [], venue, entry_type, [],
-        primary_class, "", {} if extra == "{}" else _loads(extra), [], pid, citekey, False,
-        Decision.UNDECIDED, [], note)
+paper_from_row = row_reader(PAPER_COLUMNS)
+SELECT_BIB_PAPERS = f"SELECT id, {', '.join(BIB_FIELDS)} FROM papers"
+bib_paper_from_row = row_reader(("id", *BIB_FIELDS))
 
 
 # What Review._attach reads for a list of papers, and how each row lands on its paper.
@@ -293,7 +287,7 @@ class Review:
             return self._papers(ids, sources)
 
     def bib_papers(self, ids: Iterable[int] | None = None) -> list[Paper]:
-        """Papers holding only what a BibTeX entry is made from (schema.BIB_COLUMNS and
+        """Papers holding only what a BibTeX entry is made from (model.BIB_FIELDS and
         the tags), the rest left at its default: for rendering entries at once. Reading
         the other columns was a tenth of a first export."""
         with gc_paused():
