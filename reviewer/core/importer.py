@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from . import schema
 from .bulk import gc_paused
@@ -25,12 +24,12 @@ from .dedup import DuplicateIndex, Fingerprint
 from .errors import InputError, ReviewerError
 from .history import Changes
 from .halves import can_fork
-from .merge import apply_fields, merged_fields
+from .improve import Offer, improve, origin_of
 from .model import DEFAULTS, JSON_FIELDS, METADATA_FIELDS, Paper
 from .parsers import FORMATS, ParseContext, Skipped, parse_text
 from .planning import Decisions, Plan, PlanningChild, plan_import
 from .reading import read_dump
-from .store import SELECT_PAPERS, Review, chunks, paper_from_row
+from .store import Review, chunks
 
 Progress = Callable[[str, int, int], None]
 """progress(phase, done, total): phases are "parse", "dedup" and "store"."""
@@ -261,7 +260,7 @@ def store_papers(review: Review, papers: Sequence[Paper], files: Sequence[str],
         _insert_new(conn, plan, batch, taken, progress)
         if plan.new:
             changes.note_applied({"k": "batch", "n": batch})
-        _merge_existing(conn, changes, plan.into_existing, batch, taken)
+        _merge_existing(review, changes, plan.into_existing, batch, taken)
         changes.label = f"import {names}: {len(plan.new)} new, {plan.merged} merged"
     return len(plan.new), plan.merged
 
@@ -350,59 +349,30 @@ def _insert_new(conn: sqlite3.Connection, plan: Plan, batch: int, taken: set[str
         progress("store", len(papers), len(papers))
 
 
-def _merge_existing(conn: sqlite3.Connection, changes: Changes, into: dict[int, list[Paper]],
+def _merge_existing(review: Review, changes: Changes, into: dict[int, list[Paper]],
                     batch: int, taken: set[str]) -> None:
+    """The records that duplicate stored papers: their sources join the papers, their
+    richer metadata goes through improve (which leaves what the user set alone)."""
     if not into:
         return
+    conn = changes.conn
     known_sources: set[tuple[int, str, int]] = set()
     next_source = (conn.execute("SELECT max(id) FROM sources").fetchone()[0] or 0) + 1
-    stored: list[Paper] = []
-    frozen: set[int] = set()
     ids = list(into)
     for chunk in chunks(ids):
         marks = ",".join("?" * len(chunk))
         known_sources.update(conn.execute(
             f"SELECT paper_id, file, line FROM sources WHERE paper_id IN ({marks})", chunk))
-        stored.extend(paper_from_row(r) for r in conn.execute(
-            f"{SELECT_PAPERS} WHERE id IN ({marks})", chunk))
-        frozen.update(r[0] for r in conn.execute(
-            f"SELECT paper_id FROM frozen_citekeys WHERE paper_id IN ({marks})", chunk))
-    for paper in stored:
-        before: dict[str, Any] = {}  # the stored values of the fields merges touched
-        for incoming in into[paper.id]:
-            improved = merged_fields(paper, incoming)
-            if improved:
-                for name in improved:
-                    before.setdefault(name, getattr(paper, name))
-                apply_fields(paper, improved)
+    offers: dict[int, list[Offer]] = {}
+    for pid in ids:
+        for incoming in into[pid]:
             for s in incoming.sources:
-                if (paper.id, s.file, s.line) in known_sources:
+                if (pid, s.file, s.line) in known_sources:
                     continue
-                known_sources.add((paper.id, s.file, s.line))
-                changes.row("sources", None, {"id": next_source, "paper_id": paper.id,
+                known_sources.add((pid, s.file, s.line))
+                changes.row("sources", None, {"id": next_source, "paper_id": pid,
                                               "file": s.file, "line": s.line,
                                               "format": s.format, "batch": batch})
                 next_source += 1
-        if not before:  # a re-import: nothing richer than what is stored
-            continue
-        diff = [name for name in METADATA_FIELDS
-                if name in before and before[name] != getattr(paper, name)]
-        if not diff:
-            continue
-        # History keeps plain values; history._set_fields encodes them for SQLite.
-        old = {name: before[name] for name in diff}
-        new = {name: getattr(paper, name) for name in diff}
-        # Richer metadata may change the key a paper should have: only while the key has
-        # never left the app.
-        if paper.id not in frozen:
-            wanted = base_key(paper)
-            if not paper.citekey.startswith(wanted) or not _is_suffix(paper.citekey[len(wanted):]):
-                taken.discard(paper.citekey)
-                key = unique_key(wanted, taken)
-                taken.add(key)
-                old["citekey"], new["citekey"] = paper.citekey, key
-        changes.set(paper.id, old, new)
-
-
-def _is_suffix(rest: str) -> bool:
-    return rest == "" or (rest.isalpha() and rest.islower())
+        offers[pid] = [Offer(incoming, origin_of(incoming)) for incoming in into[pid]]
+    improve(review, offers, changes.label, taken=taken)

@@ -246,7 +246,7 @@ class Review:
                 if op["k"] == "batch":
                     # By hand rather than by ON DELETE CASCADE: an import runs unchecked.
                     gone = "SELECT id FROM papers WHERE batch = ? AND removed = 1"
-                    for table in ("tags", "section_papers", "sources"):
+                    for table in ("tags", "section_papers", "sources", "provenance"):
                         conn.execute(f"DELETE FROM {table} WHERE paper_id IN ({gone})",
                                      (op["n"],))
                     conn.execute("DELETE FROM papers WHERE batch = ? AND removed = 1", (op["n"],))
@@ -292,6 +292,29 @@ class Review:
         the other columns was a tenth of a first export."""
         with gc_paused():
             return self._papers(ids, False, SELECT_BIB_PAPERS, bib_paper_from_row)
+
+    def stored_papers(self, ids: Iterable[int]) -> list[Paper]:
+        """The papers ``ids`` as their rows hold them (metadata, key, the user's columns),
+        without tags, sections or sources: what improving them reads."""
+        out: list[Paper] = []
+        with gc_paused():
+            for chunk in chunks(list(ids)):
+                marks = ",".join("?" * len(chunk))
+                out.extend(map(paper_from_row, self.conn.execute(
+                    f"{SELECT_PAPERS} WHERE removed = 0 AND id IN ({marks})", chunk)))
+        return out
+
+    def provenance(self, ids: Iterable[int]) -> dict[int, dict[str, str]]:
+        """Where the fields of papers ``ids`` came from, those set since their import
+        (core/improve.py): {paper id: {field: origin}}."""
+        out: dict[int, dict[str, str]] = {}
+        for chunk in chunks(list(ids)):
+            marks = ",".join("?" * len(chunk))
+            for pid, name, origin in self.conn.execute(
+                    f"SELECT paper_id, field, origin FROM provenance WHERE paper_id IN ({marks})",
+                    chunk):
+                out.setdefault(pid, {})[name] = origin
+        return out
 
     def _papers(self, ids: Iterable[int] | None, sources: bool, select: str = SELECT_PAPERS,
                 make: Callable[[tuple], Paper] = paper_from_row) -> list[Paper]:
@@ -480,6 +503,14 @@ class Review:
             if not self.set_note(paper_id, note):
                 return entry
             return conn.execute("SELECT max(id) FROM history").fetchone()[0]
+
+    def edit(self, paper_id: int, values: dict[str, Any] | None = None, **more: Any):
+        """Set metadata of a paper by hand (typed values: core/improve.py edit_values reads
+        them from text). One undoable change; an import or a service never overwrites
+        them; the key is derived again unless it has left the app."""
+        from .improve import edit_paper
+
+        return edit_paper(self, paper_id, {**(values or {}), **more})
 
     def set_citekey(self, paper_id: int, key: str) -> bool:
         """Set a key by hand (the change is recorded); a hand-set key never changes again."""
