@@ -89,6 +89,8 @@ class Paper:
     keywords: list[str] = _field(factory=list, merge="union")
     primary_class: str = _field("", bib=True)
     comments: str = _field("")
+    # arXiv's Journal-ref: where the paper was published, as its authors wrote it.
+    journal_ref: str = _field("")
     # Extra BibTeX fields worth carrying to the export (volume, pages, publisher...).
     extra: dict[str, str] = _field(factory=dict, bib=True, merge="own")
     sources: list[Source] = field(default_factory=list)

@@ -206,7 +206,15 @@ CREATE TABLE provenance (
 ) WITHOUT ROWID;
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6]
+# A field to come (issue 19): the arXiv listing's Journal-ref, where its authors say the
+# paper was published. The model declares it (model.py); this is all the rest it takes.
+# (A field an export's entry is made from would also recreate bib_entries_paper_changed
+# with it among the columns watched: tests/test_export_cache.py names a column missed.)
+_V7 = """
+ALTER TABLE papers ADD COLUMN journal_ref TEXT NOT NULL DEFAULT '';
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7]
 VERSION = len(MIGRATIONS)
 
 
