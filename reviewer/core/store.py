@@ -57,6 +57,17 @@ class HistoryEntry:
     paper_ids: set[int] | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Version:
+    """What a review was at some moment, for telling whether another process changed it."""
+
+    # PRAGMA data_version: reads nothing, and moves with other connections' commits.
+    data: int
+    # The last history entry and how many are undone: moves with every change made
+    # through reviewer, not with keys frozen by an export (which show nothing new).
+    history: tuple
+
+
 @dataclass(slots=True)
 class Summary:
     """The few fields the paper list shows, cheap to load for 100,000 papers."""
@@ -183,6 +194,28 @@ class Review:
     @property
     def name(self) -> str:
         return self.path.stem
+
+    def set_busy_timeout(self, seconds: float) -> None:
+        """How long a change waits for another process's write to end before it says the
+        review is busy (BUSY_TIMEOUT by default; a TUI key waits less)."""
+        self.conn.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
+
+    def version(self, since: Version | None = None) -> Version:
+        """The review's version now. Given the version seen last, reads the history only
+        when another connection has committed since (polled every second by a screen);
+        when the review cannot be read for a moment (busy), returns ``since``."""
+        try:
+            data = self.conn.execute("PRAGMA data_version").fetchone()[0]
+            if since is not None and data == since.data:
+                return since
+            history = self.conn.execute(
+                "SELECT (SELECT max(id) FROM history), "
+                "(SELECT count(*) FROM history WHERE undone = 1)").fetchone()
+        except sqlite3.Error:
+            if since is None:
+                raise
+            return since
+        return Version(data, tuple(history))
 
     # -- transactions ------------------------------------------------------------------
 
@@ -353,16 +386,24 @@ class Review:
                 if paper is not None:
                     attach(paper, r)
 
-    def search_texts(self) -> Iterator[tuple[int, str, str]]:
-        """(id, title, tags + note + abstract) of every paper, for the search index."""
+    def search_texts(self, after: int = 0, limit: int = -1) -> list[tuple[int, str, str]]:
+        """(id, title, tags + note + abstract) of the papers in id order, for the search
+        index: all of them, or ``limit`` papers from the first id past ``after`` (a screen
+        indexes in slices between keystrokes)."""
         from .search import body_text
 
+        rows = self.conn.execute(
+            "SELECT id, title, note, abstract FROM papers WHERE removed = 0 AND id > ? "
+            "ORDER BY id LIMIT ?", (after, limit)).fetchall()
+        if not rows:
+            return []
         tags: dict[int, list[str]] = {}
-        for pid, tag in self.conn.execute("SELECT paper_id, tag FROM tags ORDER BY tag"):
+        for pid, tag in self.conn.execute(
+                "SELECT paper_id, tag FROM tags WHERE paper_id > ? AND paper_id <= ? "
+                "ORDER BY tag", (after, rows[-1][0])):
             tags.setdefault(pid, []).append(tag)
-        for pid, title, note, abstract in self.conn.execute(
-                "SELECT id, title, note, abstract FROM papers WHERE removed = 0 ORDER BY id"):
-            yield pid, title, body_text(tags.get(pid, ()), note, abstract)
+        return [(pid, title, body_text(tags.get(pid, ()), note, abstract))
+                for pid, title, note, abstract in rows]
 
     def summaries(self, ids: Iterable[int] | None = None) -> list[Summary]:
         """List-row fields of every paper in import order, or of the papers ``ids``."""

@@ -79,7 +79,7 @@ class MainScreen(Screen):
         self.state = ListView(review.summaries())
         self._detail_timer: Timer | None = None
         self._building: SearchIndex | None = None  # the search index while it loads
-        self.watch = ReviewWatch(review.conn)
+        self.watch = ReviewWatch(review)
 
     # -- layout ------------------------------------------------------------------------
 
@@ -114,23 +114,15 @@ class MainScreen(Screen):
         for seconds at 100,000 papers and starve the screen. Each slice reads the review
         afresh, so edits made meanwhile are indexed as they now stand.
         """
-        conn = self.review.conn
         index = self._building = SearchIndex()
         last = 0
         began = time.perf_counter()
         while True:
-            rows = conn.execute(
-                "SELECT id, title, note, abstract FROM papers WHERE removed = 0 AND id > ? "
-                "ORDER BY id LIMIT ?", (last, INDEX_ROWS)).fetchall()
-            if not rows:
+            texts = self.review.search_texts(after=last, limit=INDEX_ROWS)
+            if not texts:
                 break
-            tags: dict[int, list[str]] = {}
-            for pid, tag in conn.execute("SELECT paper_id, tag FROM tags WHERE paper_id > ? "
-                                         "AND paper_id <= ?", (last, rows[-1][0])):
-                tags.setdefault(pid, []).append(tag)
-            last = rows[-1][0]
-            index.add((pid, title, body_text(tags.get(pid, []), note, abstract))
-                      for pid, title, note, abstract in rows)
+            last = texts[-1][0]
+            index.add(texts)
             if time.perf_counter() - began > INDEX_SLICE:
                 await asyncio.sleep(0)
                 while (left := self._key_way_left()) > 0:
