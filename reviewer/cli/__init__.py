@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from ..core.bulk import gc_paused
+from ..core.gc_pause import gc_paused
 from ..core.errors import ReviewerError
 from . import commands
 

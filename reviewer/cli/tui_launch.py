@@ -13,7 +13,7 @@ from pathlib import Path
 from ..core.errors import UsageError
 from ..core.locations import review_path
 from ..core.parsers import detect_format
-from ..core.reading import read_dump
+from ..core.decoding import read_dump
 from ..core.store import Review
 from ..resources import sample_lists
 

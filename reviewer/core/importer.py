@@ -18,17 +18,17 @@ from datetime import date
 from pathlib import Path
 
 from . import schema
-from .bulk import gc_paused
+from .gc_pause import gc_paused
 from .citekeys import base_key, unique_key
 from .dedup import DuplicateIndex, Fingerprint
 from .errors import InputError, ReviewerError
 from .history import Changes
-from .halves import can_fork
+from .forking import can_fork
 from .improve import Offer, improve, origin_of
 from .model import DEFAULTS, JSON_FIELDS, METADATA_FIELDS, Paper
 from .parsers import FORMATS, ParseContext, Skipped, parse_text
 from .planning import Decisions, Plan, PlanningChild, plan_import
-from .reading import read_dump
+from .decoding import read_dump
 from .store import Review, chunks
 
 Progress = Callable[[str, int, int], None]

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import schema
-from .bulk import gc_paused
+from .gc_pause import gc_paused
 from .errors import NotFound, ReviewError, UsageError
 from .history import Changes, replay
 from .model import (BIB_FIELDS, CODE_HOSTS, JSON_FIELDS, METADATA_FIELDS, USER_COLUMNS,

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ... import __version__
 from .. import model, store
-from ..bulk import gc_paused
+from ..gc_pause import gc_paused
 from ..store import Review
 from . import bibtex
 from .files import write_atomically
