@@ -106,6 +106,8 @@ def _improve_one(changes: Changes, paper: Paper, offers: Sequence[Offer],
             values = merged_fields(paper, offer.values)
         else:
             values = _as_given(paper, offer.values)
+        if not values:  # a re-import: nothing richer than what is stored
+            continue
         for name in keep:
             values.pop(name, None)
         if not by_user:
@@ -118,10 +120,12 @@ def _improve_one(changes: Changes, paper: Paper, offers: Sequence[Offer],
             else:
                 came[name] = offer.origins.get(name, offer.origin)
             setattr(paper, name, value)
-    diff = [name for name in METADATA_FIELDS if name in before and before[name] != getattr(
-        paper, name)]
     if held:
         result.held[paper.id] = list(dict.fromkeys(held))
+    if not before:
+        return
+    diff = [name for name in METADATA_FIELDS if name in before and before[name] != getattr(
+        paper, name)]
     if not diff:
         return
     old = {name: before[name] for name in diff}
