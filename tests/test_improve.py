@@ -217,6 +217,8 @@ def test_a_hand_edit_clears_an_extra_field_and_an_import_does_not_bring_it_back(
     ({"title": " "}, "needs a title"),
     ({"bad name!": "x"}, "not a field name"),
     ({"extra": "x"}, "one by one"),
+    ({"arxiv": "not an id"}, "not an arXiv id"),
+    ({"doi": "10.1"}, "not a DOI"),
 ])
 def test_bad_edit_values_are_refused(raw, message):
     with pytest.raises(UsageError, match=message):
@@ -266,3 +268,11 @@ def test_the_cli_edits_and_undoes(files, capsys):
     assert "year must be a number" in capsys.readouterr().err
     assert main(["undo"]) == 0
     assert "undid: edit #1" in capsys.readouterr().out
+
+
+def test_edit_values_read_ids_as_the_parsers_do_and_extra_names_as_extra():
+    assert edit_values({"arxiv": "arXiv:1512.03385v2",
+                        "doi": "https://doi.org/10.1109/CVPR.2016.90",
+                        "extra.title": "Proceedings", "Pages": "1--2"}) == {
+        "arxiv_id": "1512.03385", "doi": "10.1109/cvpr.2016.90",
+        "extra.title": "Proceedings", "extra.pages": "1--2"}

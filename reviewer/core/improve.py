@@ -22,6 +22,7 @@ from .errors import UsageError
 from .history import Changes
 from .merge import merged_fields
 from .model import JSON_FIELDS, METADATA_FIELDS, Paper
+from .text import normalize_arxiv_id, normalize_doi
 from .store import Review
 
 USER = "user"
@@ -255,13 +256,22 @@ def edit_values(raw: Mapping[str, str]) -> dict[str, Any]:
     for name, text in raw.items():
         name = ALIASES.get(name.strip().lower(), name.strip().lower())
         text = text.strip() if isinstance(text, str) else text
-        if name.startswith("extra."):
+        extra = name.startswith("extra.")  # extra.title: a BibTeX field, not the title
+        if extra:
             name = name[len("extra."):]
         if not name or not name.replace("_", "").replace("-", "").isalnum():
             raise UsageError(f"{name!r} is not a field name")
-        if name in ("title",) and not text:
+        if extra or name not in METADATA_FIELDS:
+            values[f"extra.{name}"] = text
+        elif name == "title" and not text:
             raise UsageError("a paper needs a title")
-        if name in _INTEGERS:
+        elif name in ("arxiv_id", "doi") and text:
+            normal = (normalize_arxiv_id if name == "arxiv_id" else normalize_doi)(text)
+            if not normal:
+                what = "an arXiv id" if name == "arxiv_id" else "a DOI"
+                raise UsageError(f"{text!r} is not {what}")
+            values[name] = normal
+        elif name in _INTEGERS:
             values[name] = _integer(name, text)
         elif name in _FLAGS:
             values[name] = str(text).lower() in ("1", "true", "yes")
@@ -269,12 +279,10 @@ def edit_values(raw: Mapping[str, str]) -> dict[str, Any]:
             values[name] = [" ".join(a.split()) for a in text.split(";") if a.strip()]
         elif name in ("links", "keywords"):
             values[name] = [w.strip() for w in text.split(",") if w.strip()]
-        elif name in METADATA_FIELDS and name not in JSON_FIELDS:
+        elif name not in JSON_FIELDS:
             values[name] = text
-        elif name in METADATA_FIELDS:  # extra as a whole
+        else:  # extra as a whole
             raise UsageError("set extra fields one by one: --field NAME=VALUE")
-        else:
-            values[f"extra.{name}"] = text
     return values
 
 
