@@ -87,6 +87,8 @@ class ReviewerApp(App[int]):
             self.push_screen(MainScreen(self.review, self.settings.advance_after_decision))
 
     def _imported(self, result: ImportReport | str | None) -> None:
+        if self.review is None:  # the app closed while the import ran
+            return
         message, severity, seconds = outcome(result)
         self.notify(message, severity=severity, timeout=seconds)
         self.push_screen(MainScreen(self.review, self.settings.advance_after_decision))
@@ -137,6 +139,7 @@ class ReviewerApp(App[int]):
     def on_unmount(self) -> None:
         if self.review is not None:
             self.review.close()
+            self.review = None
 
     # -- the command palette: every command of the current screen ------------------------
 
