@@ -13,22 +13,22 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from operator import attrgetter
 from datetime import date
+from operator import attrgetter
 from pathlib import Path
 
 from . import schema
-from .gc_pause import gc_paused
 from .citekeys import base_key, unique_key
+from .decoding import read_dump
 from .dedup import DuplicateIndex, Fingerprint
 from .errors import InputError, ReviewerError
-from .history import Changes
 from .forking import can_fork
+from .gc_pause import gc_paused
+from .history import Changes
 from .improve import Offer, improve, origin_of
 from .model import DEFAULTS, JSON_FIELDS, METADATA_FIELDS, Paper
 from .parsers import FORMATS, ParseContext, Skipped, parse_text
 from .planning import Decisions, Plan, PlanningChild, plan_import
-from .decoding import read_dump
 from .store import Review, chunks
 
 Progress = Callable[[str, int, int], None]

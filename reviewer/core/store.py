@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from . import schema
-from .gc_pause import gc_paused
 from .errors import NotFound, ReviewError, UsageError
+from .gc_pause import gc_paused
 from .history import Changes, replay
 from .model import (BIB_FIELDS, CODE_HOSTS, JSON_FIELDS, METADATA_FIELDS, USER_COLUMNS,
                     Decision, Paper, Source)
