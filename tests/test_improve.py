@@ -276,3 +276,18 @@ def test_edit_values_read_ids_as_the_parsers_do_and_extra_names_as_extra():
                         "extra.title": "Proceedings", "Pages": "1--2"}) == {
         "arxiv_id": "1512.03385", "doi": "10.1109/cvpr.2016.90",
         "extra.title": "Proceedings", "extra.pages": "1--2"}
+
+
+def test_a_dry_run_says_what_would_change_and_changes_nothing(review, files):
+    """What `reviewer enrich --dry-run` will print: the fields and the key, nothing written."""
+    from reviewer.core.model import Paper
+
+    titles, _ = files
+    import_files(review, [titles])
+    pid = paper_id(review)
+    before = state(review)
+    fetched = Paper(TITLE, authors=["He, Kaiming"], year=2016)
+    done = improve(review, {pid: [Offer(fetched, "service:arxiv")]}, "enrich", dry_run=True)
+    assert done.fields[pid] == ["authors", "author_count", "year"]
+    assert done.keys[pid][1] == "heDeepResidualLearning2016"
+    assert state(review) == before and review.history(1)[0].label.startswith("import")

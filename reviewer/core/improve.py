@@ -72,12 +72,13 @@ class Improvement:
 
 def improve(review: Review, offers: Mapping[int, Sequence[Offer]], label: str, *,
             rekey: bool = True, keep: Iterable[str] = (),
-            taken: MutableSet[str] | None = None) -> Improvement:
+            taken: MutableSet[str] | None = None, dry_run: bool = False) -> Improvement:
     """Fold the offers into the stored papers (ids), in order, as one undoable change.
 
     ``keep``: fields no offer changes (a merge by hand keeps the kept paper's title).
     ``rekey=False`` keeps every key as it is. ``taken``: every key in the review, when
-    the caller has them at hand (an import): kept up to date here.
+    the caller has them at hand (an import): kept up to date here. ``dry_run``: say what
+    would change, change nothing.
     """
     keep = frozenset(keep)
     result = Improvement()
@@ -91,13 +92,13 @@ def improve(review: Review, offers: Mapping[int, Sequence[Offer]], label: str, *
         frozen = review.frozen_citekeys(ids) if rekey else set(ids)
         for pid in ids:
             _improve_one(changes, stored[pid], offers[pid], origins.get(pid, {}), keep,
-                         pid not in frozen, taken, result)
+                         pid not in frozen, taken, result, dry_run)
     return result
 
 
 def _improve_one(changes: Changes, paper: Paper, offers: Sequence[Offer],
                  origins: dict[str, str], keep: frozenset[str], rekey: bool,
-                 taken: MutableSet[str] | None, result: Improvement) -> None:
+                 taken: MutableSet[str] | None, result: Improvement, dry_run: bool) -> None:
     before: dict[str, Any] = {}  # the stored values of the fields the offers changed
     came: dict[str, str] = {}  # field (or extra.<key>) -> origin of its new value
     held: list[str] = []
@@ -136,15 +137,18 @@ def _improve_one(changes: Changes, paper: Paper, offers: Sequence[Offer],
     if rekey:
         wanted = base_key(paper)
         if not paper.citekey.startswith(wanted) or not _is_suffix(paper.citekey[len(wanted):]):
-            pool = taken if taken is not None else _KeysOfReview(changes, paper.id)
+            pool = taken if taken is not None and not dry_run else _KeysOfReview(changes,
+                                                                                   paper.id)
             pool.discard(paper.citekey)
             key = unique_key(wanted, pool)
             pool.add(key)
             old["citekey"], new["citekey"] = paper.citekey, key
             result.keys[paper.id] = (paper.citekey, key)
             paper.citekey = key
-    changes.set(paper.id, old, new)
     result.fields[paper.id] = diff
+    if dry_run:
+        return
+    changes.set(paper.id, old, new)
     for name in sorted(came):
         field_name = name.split(".", 1)[0]
         if field_name not in diff:
