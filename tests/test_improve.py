@@ -219,6 +219,7 @@ def test_a_hand_edit_clears_an_extra_field_and_an_import_does_not_bring_it_back(
     ({"extra": "x"}, "one by one"),
     ({"arxiv": "not an id"}, "not an arXiv id"),
     ({"doi": "10.1"}, "not a DOI"),
+    ({"type": "in proceedings"}, "not a BibTeX entry type"),
 ])
 def test_bad_edit_values_are_refused(raw, message):
     with pytest.raises(UsageError, match=message):

@@ -275,6 +275,10 @@ def edit_values(raw: Mapping[str, str]) -> dict[str, Any]:
                 what = "an arXiv id" if name == "arxiv_id" else "a DOI"
                 raise UsageError(f"{text!r} is not {what}")
             values[name] = normal
+        elif name == "entry_type":
+            if text and not (text.isascii() and text.isalpha()):
+                raise UsageError(f"{text!r} is not a BibTeX entry type (article, misc...)")
+            values[name] = text.lower()
         elif name in _INTEGERS:
             values[name] = _integer(name, text)
         elif name in _FLAGS:
