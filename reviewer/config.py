@@ -5,10 +5,21 @@
     [behaviour]
     advance_after_decision = true   # after i/m/x, jump to the next undecided paper
     editor = ""                     # for N; default $VISUAL, then $EDITOR
+    copy_key = "plain"              # what y copies: "plain" (key) or "pandoc" (@key)
+
+    [import]
+    max_file_size = "2 GB"          # bigger dumps are refused (a number of bytes, or KB/MB/GB)
 
     [keys]                          # remap any binding by its id (see `reviewer config show`)
     star = "S"
     include = "y,i"
+
+    [online]                        # reviewer enrich (nothing goes online unless asked)
+    email = ""                      # sent to Crossref as mailto
+    s2_api_key = ""
+    [online.arxiv]                  # also .hf, .s2, .crossref
+    url = "https://export.arxiv.org"
+    interval = 3.0                  # seconds between requests; 0 for a local server
 
 A broken or unknown setting never stops the app: it is reported and the default used.
 """
@@ -21,8 +32,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .core.locations import config_file
+from .core.paths import MAX_INPUT_BYTES, parse_size, size_text
+from .core.online.settings import OnlineSettings
 
 DEFAULT_THEME = "reviewer-dark"
+COPY_KEY_STYLES = ("plain", "pandoc")
 
 
 @dataclass(slots=True)
@@ -30,7 +44,10 @@ class Settings:
     theme: str = DEFAULT_THEME
     advance_after_decision: bool = True
     editor: str = ""
+    copy_key: str = "plain"  # what y copies: the key, or "pandoc" for @key
     keys: dict[str, str] = field(default_factory=dict)
+    max_import_bytes: int = MAX_INPUT_BYTES
+    online: OnlineSettings = field(default_factory=OnlineSettings)
 
 
 def load(path: Path | None = None) -> tuple[Settings, list[str]]:
@@ -67,8 +84,28 @@ def load(path: Path | None = None) -> tuple[Settings, list[str]]:
         settings.editor = editor.strip()
     else:
         problems.append(f"{path}: editor must be a command in quotes")
+    copy_key = behaviour.pop("copy_key", settings.copy_key)
+    if copy_key in COPY_KEY_STYLES:
+        settings.copy_key = copy_key
+    else:
+        problems.append(f"{path}: copy_key must be one of "
+                        f"{', '.join(map(repr, COPY_KEY_STYLES))}; using {settings.copy_key!r}")
     for unknown in behaviour:
         problems.append(f"{path}: unknown setting behaviour.{unknown}")
+
+    importing = data.pop("import", {})
+    if not isinstance(importing, dict):
+        problems.append(f"{path}: [import] must be a table")
+        importing = {}
+    if "max_file_size" in importing:
+        limit = importing.pop("max_file_size")
+        try:
+            settings.max_import_bytes = parse_size(limit)
+        except (ValueError, TypeError):
+            problems.append(f"{path}: max_file_size must be a size such as \"2 GB\"; "
+                            f"using {size_text(settings.max_import_bytes)}")
+    for unknown in importing:
+        problems.append(f"{path}: unknown setting import.{unknown}")
 
     keys = data.pop("keys", {})
     if not isinstance(keys, dict):
@@ -79,9 +116,45 @@ def load(path: Path | None = None) -> tuple[Settings, list[str]]:
             settings.keys[binding_id] = key.strip()
         else:
             problems.append(f"{path}: key for {binding_id!r} must be a key name in quotes")
+    _load_online(data.pop("online", {}), settings.online, path, problems)
     for unknown in data:
         problems.append(f"{path}: unknown setting {unknown!r}")
     return settings, problems
+
+
+def _load_online(table: object, online: OnlineSettings, path: Path,
+                 problems: list[str]) -> None:
+    if not isinstance(table, dict):
+        problems.append(f"{path}: [online] must be a table")
+        return
+    for name in ("email", "s2_api_key"):
+        value = table.pop(name, getattr(online, name))
+        if isinstance(value, str):
+            setattr(online, name, value.strip())
+        else:
+            problems.append(f"{path}: online.{name} must be text in quotes")
+    for name, service in online.services.items():
+        sub = table.pop(name, {})
+        if not isinstance(sub, dict):
+            problems.append(f"{path}: [online.{name}] must be a table")
+            continue
+        url = sub.pop("url", service.url)
+        if isinstance(url, str) and url.strip().startswith(("http://", "https://")):
+            service.url = url.strip().rstrip("/")
+        else:
+            problems.append(f"{path}: online.{name}.url must be an http(s) address; "
+                            f"using {service.url}")
+        interval = sub.pop("interval", service.interval)
+        if isinstance(interval, (int, float)) and not isinstance(interval, bool) \
+                and 0 <= interval <= 3600:
+            service.interval = float(interval)
+        else:
+            problems.append(f"{path}: online.{name}.interval must be seconds (0 or more); "
+                            f"using {service.interval:g}")
+        for unknown in sub:
+            problems.append(f"{path}: unknown setting online.{name}.{unknown}")
+    for unknown in table:
+        problems.append(f"{path}: unknown setting online.{unknown}")
 
 
 _THEME_LINE = re.compile(r"^\s*theme\s*=.*$", re.M)

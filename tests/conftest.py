@@ -22,6 +22,8 @@ def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("REVIEWER_CONFIG", str(tmp_path / "config" / "reviewer" / "config.toml"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("REVIEWER_CACHE_DIR", str(tmp_path / "cache" / "reviewer"))
     monkeypatch.delenv("REVIEWER_DEBUG", raising=False)
     return tmp_path
 

@@ -13,7 +13,7 @@ from reviewer.core.parsers import FORMATS, SURE, parser, sample_of
 
 from .conftest import FIXTURES, ROOT
 
-DUMPS = sorted(p for p in FIXTURES.rglob("*") if p.suffix in (".txt", ".md", ".bib", ".csv"))
+DUMPS = sorted(p for p in FIXTURES.rglob("*") if p.suffix in (".txt", ".md", ".bib", ".csv", ".ris"))
 DUMPS += sorted((ROOT / "sample_lists").iterdir())
 
 

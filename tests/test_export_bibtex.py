@@ -253,4 +253,4 @@ def test_title_fast_path_braces_the_same_words(title):
     from reviewer.core.export import bibtex
 
     # The ASCII fast path looks only at candidate words; the general path at every word.
-    assert escape_title(title) == bibtex._WORD.sub(bibtex._brace_word, title)
+    assert bibtex._escape_title_words(title) == bibtex._WORD.sub(bibtex._brace_word, title)

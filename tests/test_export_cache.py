@@ -230,13 +230,21 @@ def test_an_undone_import_leaves_the_export_and_a_redo_brings_it_back(fixed):
     assert export(fixed) == fresh(fixed)
 
 
-def test_an_export_that_cannot_write_keeps_and_freezes_nothing(fixed, tmp_path):
+def test_an_export_that_cannot_write_keeps_and_freezes_nothing(fixed, tmp_path, monkeypatch):
+    from reviewer.core.errors import WriteError
+
+    from .test_export_files import disk_full
+
     out = tmp_path / "refs.bib"
-    out.mkdir()  # a directory where the file should go
-    with pytest.raises(OSError):
+    disk_full(monkeypatch)
+    # The keys of the .bib entries are the user's, frozen since their import (issue 17).
+    imported = fixed.frozen_citekeys(p.id for p in fixed.papers())
+    assert imported == {p.id for p in fixed.papers() if "bib:@key" in p.extra} != set()
+    with pytest.raises(WriteError, match="No space left"):
         bibfile.write_bibtex(fixed, Selection(everything=True), out)
+    assert not out.exists() and not list(tmp_path.glob(".refs.bib*"))  # no debris
     assert kept(fixed) == 0
-    assert fixed.frozen_citekeys(p.id for p in fixed.papers()) == set()
+    assert fixed.frozen_citekeys(p.id for p in fixed.papers()) == imported
 
 
 def test_an_unchanged_export_leaves_the_file_and_its_time_alone(fixed, tmp_path, capsys):

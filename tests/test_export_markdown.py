@@ -55,20 +55,26 @@ def test_golden_markdown(fixed, tmp_path):
 def test_structure(fixed, tmp_path):
     text = export(fixed.path, tmp_path / "survey.md")
     headings = re.findall(r"^# (.+)$", text, re.M)
-    assert headings == ["Abstract", "Introduction", "1\\. Segmentation".replace("\\", ""),
-                        "2. Vision-language models", "3. Generalist models",
-                        "4. Not yet in a section", "Open problems", "Conclusion", "References"]
+    # Numbered once, by pandoc (numbersections), never by hand as well (issue 17).
+    assert headings == ["Introduction", "Methods", "Segmentation", "Vision-language models",
+                        "Generalist models", "Not yet in a section", "Open problems",
+                        "Conclusion", "References {.unnumbered}"]
     front = text.split("---\n")[1]
     assert 'bibliography: "survey.bib"' in front and "link-citations: true" in front
+    assert "numbersections: true" in front and front.count("abstract: ") == 1
     # Papers in the user's order within each section.
-    seg = text.split("# 1. Segmentation")[1].split("# 2.")[0]
+    seg = text.split("# Segmentation")[1].split("# Vision")[0]
     order = [m for m in re.findall(r"^- \[@(\w+)\]", seg, re.M)]
     keys = {p.title: p.citekey for p in fixed.papers()}
     assert order == [keys["U-Net: Convolutional Networks for Biomedical Image Segmentation"],
                      keys["Segment Anything"], keys["Segment Anything in Medical Images"]]
     # The PRISMA-style counts are the review's own.
     stats = fixed.stats()
-    assert f"| Papers screened | {stats['papers']} |" in text
+    assert f"| Distinct papers | {stats['papers']} |" in text
+    decided = stats["include"] + stats["maybe"] + stats["exclude"]
+    assert decided < stats["papers"]  # undecided papers were not screened yet
+    assert f"| Papers screened | {decided} |" in text
+    assert f"| Not yet decided | {stats['undecided']} |" in text
     assert f"| Excluded | {stats['exclude']} |" in text
     assert f"| Included | {stats['include']} |" in text
 
@@ -149,3 +155,23 @@ def test_the_scope_names_one_year_once(review):
     text = skeleton(review, review.papers(), "refs.bib")
     assert "covers 2 papers (" in text and "), published in 2025, chosen from" in text
     assert "from 2025 to 2025" not in text
+
+
+def test_methods_notes_and_descriptions(fixed, tmp_path):
+    fixed.add_section("Methods under study", "Papers *about* methods; see @nobody and "
+                      "`@code` too.")
+    paper = next(p for p in fixed.papers() if p.note.strip())
+    fixed.set_note(paper.id, paper.note + "\n\nAsk @maria, compare [@" + paper.citekey + "].")
+    md = tmp_path / "survey.md"
+    text = export(fixed.path, md)
+    methods = text.split("# Methods")[1].split("\n# ")[0]
+    assert "classics.bib (BibTeX file, imported " in methods  # files, formats and dates
+    assert "records" in methods and "criteria" in methods
+    assert "Ask \\@maria" in text  # no key: not a citation
+    # A section's description is the user's Markdown, not escaped text.
+    assert "Papers *about* methods; see \\@nobody and `@code` too." in text
+    assert f"[@{paper.citekey}]." in text  # a key of the .bib stays one
+    if pandoc() is not None:
+        proc = subprocess.run([pandoc(), md.name, "--citeproc", "--fail-if-warnings", "-o",
+                               "out.html"], cwd=tmp_path, capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr

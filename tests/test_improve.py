@@ -77,7 +77,8 @@ def test_an_import_merge_goes_through_improve_and_records_the_origin(review, fil
     assert calls and calls[0].startswith("import refs.bib")
     paper = review.get(pid)
     assert paper.authors[0] == "He, Kaiming" and paper.venue == "CVPR"
-    assert paper.citekey == "heDeepResidualLearning2016"  # derived again: never exported
+    # The .bib's own key, as the user's documents cite it (bib-roundtrip), and frozen.
+    assert paper.citekey == "he2016deep" and review.frozen_citekeys([pid]) == {pid}
     assert review.provenance([pid])[pid] == {
         "authors": "bib", "author_count": "bib", "year": "bib", "venue": "bib",
         "entry_type": "bib", "extra.volume": "bib"}
@@ -130,7 +131,10 @@ def test_a_manual_merge_goes_through_improve_and_keeps_the_users_values(review, 
     report = merge_papers(review, keep, [record])
     assert calls == [f"merge {record} into {keep}"]
     kept = review.get(keep)
-    assert kept.title == "Residual nets (the ResNet paper)" and kept.citekey == key
+    # The title stays; the key is derived again, as the merge gave the paper its authors
+    # (it never left the app).
+    assert kept.title == "Residual nets (the ResNet paper)"
+    assert key == "ResidualNetsResNet2015" and kept.citekey == "heResidualNetsResNet2015"
     assert kept.year == 2015 and kept.authors[0] == "He, Kaiming"
     assert "authors" in report.improved and "year" not in report.improved
     origins = review.provenance([keep])[keep]
@@ -275,7 +279,7 @@ def test_edit_values_read_ids_as_the_parsers_do_and_extra_names_as_extra():
     assert edit_values({"arxiv": "arXiv:1512.03385v2",
                         "doi": "https://doi.org/10.1109/CVPR.2016.90",
                         "extra.title": "Proceedings", "Pages": "1--2"}) == {
-        "arxiv_id": "1512.03385", "doi": "10.1109/cvpr.2016.90",
+        "arxiv_id": "1512.03385", "doi": "10.1109/CVPR.2016.90",  # DOIs keep case
         "extra.title": "Proceedings", "extra.pages": "1--2"}
 
 

@@ -51,6 +51,7 @@ def everything(review: Review) -> list:
 
 def test_the_kept_paper_gains_metadata_and_keeps_title_and_key(three):
     review, _, (line, record, _) = three
+    review.freeze_citekeys([line])  # its key has left the app: it never changes
     key = review.get(line).citekey
     report = merge_papers(review, line, [record])
     kept = review.get(line)
@@ -154,14 +155,15 @@ def test_a_wrong_merge_changes_nothing(three, keep, others, error):
 def test_the_cli_merges_names_the_result_and_refuses_bad_ids(three, capsys):
     review, _, (line, record, preprint) = three
     key = review.get(line).citekey
-    review.freeze_citekeys([preprint])
+    review.freeze_citekeys([line, preprint])  # both keys have left the app
     preprint_key = review.get(preprint).citekey
     args = ["--review", str(review.path), "merge"]
     assert main([*args, key, str(record), str(preprint)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith(f"merged #{record}, #{preprint} into #{line} {key}: 3 sources")
-    assert out[1] == (f"note: {preprint_key} was exported before; documents citing it "
-                      f"should cite {key} now")
+    # The .bib's key is the user's (frozen at import), the preprint's was exported.
+    assert out[1:3] == [f"note: {old} was exported before; documents citing it should cite "
+                        f"{key} now" for old in ("he2016deep", preprint_key)]
     assert main([*args, str(line), str(record)]) == 2
     assert f"paper '{record}' was merged into paper {line}" in capsys.readouterr().err
     assert main([*args, str(line), str(line)]) == 2
@@ -226,3 +228,12 @@ def test_any_sequence_keeps_every_record_and_undoes_to_the_start(tmp_path_factor
 
 def latest_done(review: Review) -> str:
     return next(e.label for e in review.history(100) if not e.undone)
+
+
+def test_a_merge_that_brings_authors_and_a_year_rederives_a_key_not_yet_out(three):
+    review, _, (line, record, _) = three
+    assert review.get(line).citekey == "DeepResidualNets"
+    merge_papers(review, line, [record])
+    assert review.get(line).citekey == "heDeepResidualNets2016"  # as an import would
+    review.undo()
+    assert review.get(line).citekey == "DeepResidualNets"

@@ -43,7 +43,7 @@ def test_markdown_items_tables_and_categories():
         (27, "Eta: Numbered With Venue", 2023, "2301.00007", "", "", [], ["Reading list"]),
         (28, "Theta: An Italic Title", 2021, "", "", "https://openreview.net/forum?id=theta",
          [], ["Reading list"]),
-        (29, "Iota: A Quoted Title, With a Comma", 2019, "", "10.5555/iota.9", "", [],
+        (29, "Iota: A Quoted Title, With a Comma", 2019, "", "10.5555/IOTA.9", "", [],
          ["Reading list"]),
         # Rich markup and LaTeX specials in a title are the author's text: kept literally.
         (30, "Kappa: [bold]Rich[/] markup & 100% #literal", 2024, "2405.00010", "", "", [],
@@ -85,7 +85,7 @@ def test_plain_list():
         (1, "Alpha-Net: Segmenting Everything in CT Volumes", None, "", ""),
         (2, "Beta Reports: Writing Radiology Reports with Retrieval", 2023, "", ""),
         (3, "Gamma Survey: Foundation Models in Pathology", 2024, "2401.01234", ""),
-        (4, "Delta-Bench: A Benchmark for Medical VQA", None, "", "10.1234/delta.5"),
+        (4, "Delta-Bench: A Benchmark for Medical VQA", None, "", "10.1234/DELTA.5"),
         (8, "Zeta: Fine-Tuning for Dermatology", 2023, "2302.00002", ""),
     ]
     assert [s.line for s in result.skipped] == [5, 6]
@@ -104,7 +104,7 @@ def test_numbered_list_with_trailing_ids():
         (6, "Segment Anything", 2023, "2304.02643", ""),
         (7, "[bold]Hostile[/] Title & 100% #1 {unbalanced", None, "", ""),
         (8, "BERT: Pre-training of Deep Bidirectional Transformers", None, "",
-         "10.18653/v1/n19-1423"),
+         "10.18653/v1/N19-1423"),
     ]
     # The heading is not numbered like the rest; "12345" is no title.
     assert [s.line for s in result.skipped] == [1, 9]
@@ -234,3 +234,40 @@ def test_a_giant_markdown_line_is_reported_not_parsed():
     assert [p.sources[0].line for p in result.papers] == [1, 3]
     assert [(s.line, s.reason) for s in result.skipped] == [
         (2, "a line of 10,000,002 characters, too long for a list item")]
+
+
+@pytest.mark.parametrize("text", [
+    "-\n\nSome paper title here\n- [A paper](https://arxiv.org/abs/2101.00001)\n",
+    "*\n\nA label paragraph\n\n* [A paper](https://arxiv.org/abs/2101.00001)\n",
+    "1.\n\nSome paper title here\n- [A paper](https://arxiv.org/abs/2101.00001)\n",
+])
+def test_an_empty_item_before_a_paragraph_and_a_list_parses(text):
+    """An empty bullet left the paragraph after it taken for the item's label, which it
+    then wrote past the end of the open items (IndexError)."""
+    result = markdown.parse(text, ParseContext("x.md", 2024))
+    assert [(p.title, p.arxiv_id) for p in result.papers] == [("A paper", "2101.00001")]
+
+
+def test_a_year_in_a_title_stays_and_a_cited_year_is_read():
+    text = ("The BraTS Challenge 2021\nThe BraTS Challenge 2022\nLLaVA-Med (Li et al. 2023)\n"
+            "$\\beta$-VAE: Learning Basic Visual Concepts with a Constrained Variational "
+            "Framework\nAttention Is All You Need (2017)\nDeep Residual Learning, 2016\n")
+    result = lines.parse(text, ParseContext("x.txt", 2025))
+    assert [(p.title, p.year) for p in result.papers] == [
+        ("The BraTS Challenge 2021", None), ("The BraTS Challenge 2022", None),
+        ("LLaVA-Med", 2023),
+        ("$\\beta$-VAE: Learning Basic Visual Concepts with a Constrained Variational "
+         "Framework", None),  # math is a title's, not code
+        ("Attention Is All You Need", 2017), ("Deep Residual Learning", 2016)]
+    assert not result.skipped
+
+
+def test_two_challenges_a_year_apart_stay_two_papers(tmp_path):
+    listing = tmp_path / "list.txt"
+    listing.write_text("The BraTS Challenge 2021\nThe BraTS Challenge 2022\n", encoding="utf-8")
+    review = tmp_path / "r.sqlite"
+    assert main(["--review", str(review), "import", str(listing)]) == 0
+    from reviewer.core.store import Review
+    with Review.open(review) as opened:
+        assert sorted(p.title for p in opened.papers()) == [
+            "The BraTS Challenge 2021", "The BraTS Challenge 2022"]

@@ -3,6 +3,7 @@ blanks), whatever it reads. The exporters rely on it and do not clean the text a
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -18,15 +19,23 @@ from .conftest import FIXTURES, ROOT
 
 TEXT_FIELDS = ("title", "abstract", "organization", "venue", "primary_class", "comments",
                "arxiv_id", "doi")
-DUMPS = sorted(p for p in FIXTURES.rglob("*") if p.suffix in (".txt", ".md", ".bib", ".csv"))
+DUMPS = sorted(p for p in FIXTURES.rglob("*") if p.suffix in (".txt", ".md", ".bib", ".csv", ".ris"))
 DUMPS += sorted((ROOT / "sample_lists").iterdir())
 
 
 def unclean(paper: Paper) -> list[tuple[str, str]]:
     values = [(name, getattr(paper, name)) for name in TEXT_FIELDS]
     values += [("author", name) for name in paper.authors]
-    values += [(f"extra {key}", value) for key, value in paper.extra.items()]
-    return [(name, value) for name, value in values if value != clean_text(value)]
+    values += [(f"extra {key}", value) for key, value in paper.extra.items()
+               if not key.startswith("bib:")]
+    # An imported entry's fields as written (bibraw) are BibTeX, kept with their layout:
+    # but no control character reaches the export through them.
+    raw = [(f"extra {key}", value) for key, value in paper.extra.items()
+           if key.startswith("bib:") and _CONTROL.search(value)]
+    return raw + [(name, value) for name, value in values if value != clean_text(value)]
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def parsed(text: str, fmt: str | None = None) -> list[Paper]:
@@ -52,6 +61,11 @@ LAYOUTS = {
              "Abstract: {t} as an abstract.\n",
     "bibtex": "@article{{k,\n  title = {{{t}}},\n  author = {{{t} and Doe, Jane}},\n"
               "  journal = {{{t}}},\n  abstract = {{{t}}},\n  year = 2024\n}}\n",
+    "ris": "TY  - JOUR\nTI  - {t}\nAU  - {t}\nAU  - Doe, Jane\nA2  - {t}\nT2  - {t}\n"
+           "AB  - {t}\nN1  - {t}\nN1  - {t}\nKW  - {t}\nSP  - {t}\nPB  - {t}\nPY  - 2024\n"
+           "ER  - \n",
+    "csv": 'title,authors,journal,abstract,notes,keywords,pages\n'
+           '"{t}","{t}; Doe, Jane","{t}","{t}","{t}","{t}","{t}"\n',
     "markdown": "- [{t}](https://arxiv.org/abs/2401.01234) {t}\n",
     "lines": "{t}\n",
 }

@@ -142,3 +142,95 @@ def test_open_refuses_before_writing_anything(tmp_path):
     with pytest.raises(ReviewError):
         Review.open(path)
     assert path.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["other.db"]
+
+
+# -- where the user cannot write (issue 16, item 8) ---------------------------------------
+
+def _not_writable(monkeypatch, *paths: Path) -> None:
+    """What os.access says to a user without write permission there: root is never
+    refused, so the tests running as root pretend (the non-root variants do not)."""
+    real = os.access
+    blocked = {str(p) for p in paths}
+
+    def access(path, mode, *args, **kwargs):
+        if mode & os.W_OK and str(path) in blocked:
+            return False
+        return real(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(os, "access", access)
+
+
+def _imported(tmp_path: Path) -> Path:
+    path = tmp_path / "ro" / "r.sqlite"
+    assert cli("--review", str(path), "import", str(FIXTURES / "hf" / "rich.txt"))[0] == 0
+    assert cli("--review", str(path), "star", "1")[0] == 0
+    return path
+
+
+def test_reading_commands_work_in_a_folder_the_user_cannot_write(tmp_path, monkeypatch):
+    path = _imported(tmp_path)
+    _not_writable(monkeypatch, path, path.parent)
+    before = snapshot(path.parent)
+    for command in (["list"], ["stats"], ["show", "1"], ["history"], ["section", "list"]):
+        code, out, err = cli("--review", str(path), *command)
+        assert code == 0 and err == "", (command, err)
+    code, out, err = cli("--review", str(path), "list", "--starred", "--json")
+    assert '"id": 1' in out
+    assert snapshot(path.parent) == before  # no -wal or -shm could have been made there
+
+
+def test_a_change_to_a_review_opened_read_only_is_refused_in_one_line(tmp_path, monkeypatch):
+    path = _imported(tmp_path)
+    _not_writable(monkeypatch, path)
+    before = path.read_bytes()
+    with Review.open(path, read_only=True) as review:
+        assert review.read_only
+        with pytest.raises(ReviewError) as caught:
+            review.star([2])
+    message = str(caught.value)
+    assert str(path) in message and "read-only" in message and "\n" not in message
+    assert path.read_bytes() == before
+
+
+def test_reading_commands_work_in_a_read_only_folder_as_a_user(tmp_path):
+    path = _imported(tmp_path)
+    os.chmod(path, 0o444)
+    os.chmod(path.parent, 0o555)
+    try:
+        if os.access(path.parent, os.W_OK):
+            pytest.skip("running as root: file permissions do not apply")
+        assert cli("--review", str(path), "list")[0] == 0
+        code, out, err = cli("--review", str(path), "tag", "1", "x")
+        assert code == 2 and err.count("\n") == 1 and str(path) in err
+    finally:
+        os.chmod(path.parent, 0o755)
+        os.chmod(path, 0o644)
+
+
+def test_a_full_disk_is_reported_in_one_line_and_nothing_is_half_written(tmp_path):
+    from reviewer.core.importer import import_files
+
+    from .bench import synth
+
+    path = _imported(tmp_path)
+    dump = synth.write_dump(tmp_path, 2000)
+    with Review.open(path) as review:
+        before = review.count(), [e.id for e in review.history()]
+        pages = review.conn.execute("PRAGMA page_count").fetchone()[0]
+        # The most pages SQLite may use: the import needs more, as on a full disk.
+        review.conn.execute(f"PRAGMA max_page_count = {pages + 2}")
+        with pytest.raises(ReviewError) as caught:
+            import_files(review, [dump], year=2024)
+        assert (review.count(), [e.id for e in review.history()]) == before
+    message = str(caught.value)
+    assert str(path) in message and "disk is full" in message and "\n" not in message
+    assert cli("--review", str(path), "check")[0] == 0
+
+
+def test_a_data_dir_that_cannot_be_made_is_named_in_one_line(tmp_path, monkeypatch):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("XDG_DATA_HOME", str(blocker))
+    code, out, err = cli("--review", "survey", "star", "1")
+    assert code == 2 and err.count("\n") == 1 and "Traceback" not in err
+    assert str(blocker) in err and "cannot create" in err

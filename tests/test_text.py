@@ -38,8 +38,8 @@ def test_arxiv_ids(raw: str, ident: str):
 
 
 def test_dois():
-    assert normalize_doi("https://doi.org/10.1038/S41467-024-44824-Z.") == "10.1038/s41467-024-44824-z"
-    assert normalize_doi("doi: 10.48550/arXiv.2304.12306") == "10.48550/arxiv.2304.12306"
+    assert normalize_doi("https://doi.org/10.1038/S41467-024-44824-Z.") == "10.1038/S41467-024-44824-Z"
+    assert normalize_doi("doi: 10.48550/arXiv.2304.12306") == "10.48550/arXiv.2304.12306"
     assert arxiv_id_from_doi("10.48550/arxiv.2304.12306") == "2304.12306"
     assert normalize_doi("not a doi") == ""
 
@@ -105,3 +105,19 @@ def test_paper_details_show_names_in_reading_order():
 
     paper = Paper(title="CLIP", authors=["Radford, Alec", "Kim, Jong Wook"])
     assert authors_text(paper) == "Alec Radford, Jong Wook Kim"
+
+
+def test_titles_show_as_typeset_and_unknown_macros_are_kept():
+    from reviewer.core.latex import decode_latex, typeset
+
+    assert typeset("Biomedical Vision--Language Processing") == \
+        "Biomedical Vision\u2013Language Processing"
+    assert typeset("xLSTM-UNet can be an Effective 2D \\& 3D Backbone") == \
+        "xLSTM-UNet can be an Effective 2D & 3D Backbone"
+    assert typeset("$\\beta$-VAE: Learning Basic Visual Concepts") == \
+        "\u03b2-VAE: Learning Basic Visual Concepts"
+    assert typeset("A plain title") == "A plain title"
+    # pylatexenc deleted what it did not know: "The \TeX book" read as "The book".
+    assert decode_latex("The \\TeX{} book") == "The TeX book"
+    assert decode_latex("A \\mymacro{arg} here") == "A \\mymacro{arg} here"
+    assert decode_latex("M{\\\"u}ller \\relax") .strip() == "Müller"

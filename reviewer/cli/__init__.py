@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from ..core.gc_pause import gc_paused
-from ..core.errors import ReviewerError
+from ..core.errors import DatabaseError, ReviewerError
 from . import commands
 
 # Options of the bare ``reviewer`` (TUI) form that take a value.
@@ -38,10 +38,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
     try:
-        return _run(args)
+        try:
+            return _run(args)
+        finally:
+            _warn_backup_problems()
     except ReviewerError as exc:
         _error(str(exc))
         return exc.exit_status
+    except DatabaseError as exc:  # met while reading: the file is damaged, or gone
+        from ..core.store import database_error, last_opened
+
+        _error(str(database_error(exc, last_opened())))
+        return 2
     except KeyboardInterrupt:
         _error("interrupted; the review holds every change made before this point")
         return 130
@@ -72,6 +80,14 @@ def _run(args: list[str]) -> int:
         return ns.handler(ns)
 
 
+def _warn_backup_problems() -> None:
+    backup = sys.modules.get("reviewer.core.backup")
+    for problem in backup.problems if backup else ():
+        _error(f"warning: {problem}")
+    if backup:
+        backup.problems.clear()
+
+
 def _command_index(args: list[str]) -> int | None:
     """Where the subcommand is in ``args``; None for the bare (TUI) form."""
     skip = False
@@ -91,8 +107,10 @@ def _command_index(args: list[str]) -> int | None:
 
 
 def _error(message: str) -> None:
-    # One line, whatever the message holds (a file name with a newline, say).
-    line = " ".join(message.split())
+    # One line, whatever the message holds, and nothing a terminal obeys: names are
+    # escaped where the message is made (paths.show); this catches any that were not.
+    line = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" if ord(c) < 0x100
+                   else f"\\u{ord(c):04x}" for c in " ".join(message.split()))
     print(f"reviewer: {line}", file=sys.stderr)
 
 

@@ -31,6 +31,9 @@ COMMANDS: dict[str, str] = {
     "section": "sections",
     "config": "settings",
     "export": "exporting",
+    "check": "checking",
+    "enrich": "online",
+    "uncertain": "online",
 }
 
 EPILOG = """\

@@ -13,12 +13,14 @@ from ..core.locations import review_path
 from ..core.store import Review
 
 
-def open_review(ns: Namespace) -> Review:
+def open_review(ns: Namespace, read_only: bool = False) -> Review:
+    """``read_only`` for commands that only read: they work on a review the user cannot
+    write to (a read-only file or folder)."""
     try:
         path = review_path(getattr(ns, "review", None))
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    return Review.open(path)
+    return Review.open(path, read_only=read_only)
 
 
 def resolve_ids(review: Review, refs: Iterable[str]) -> list[int]:

@@ -10,6 +10,7 @@ from ..core import filters as F
 from ..core.errors import UsageError
 from ..core.locations import list_reviews, reviews_dir
 from ..core.model import Decision
+from ..core.paths import show
 from ..core.sorting import SORTS, sort_rows
 from .common import open_review, plural, print_json, resolve_ids, say
 from .progress import ProgressLine
@@ -28,6 +29,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--format", choices=list(FORMATS), help="force a format")
     p.add_argument("--year", type=int, help="year for dates printed without one "
                    "(default: this year, or last year for a date still to come)")
+    p.add_argument("--decisions", action="store_true", help="also import the decisions "
+                   "the files carry (ASReview's label_included, Rayyan's inclusion notes) "
+                   "for papers still undecided; one undo takes them back with the import")
     p.set_defaults(handler=cmd_import)
 
     p = sub.add_parser("list", parents=[common], help="list papers (filters combine)")
@@ -82,17 +86,25 @@ def _year_range(text: str) -> F.YearRange:
 
 
 def cmd_import(ns: Namespace) -> int:
+    from ..config import load
     from ..core.importer import import_files
+    from ..core.paths import check_inputs
 
+    limit = load()[0].max_import_bytes
+    check_inputs(ns.files, limit)  # before the review is opened: a FIFO must not wait
     with open_review(ns) as review:
         progress = ProgressLine(sys.stderr, ns.files) if sys.stderr.isatty() else None
         try:
-            report = import_files(review, ns.files, ns.format, ns.year, progress)
+            report = import_files(review, ns.files, ns.format, ns.year, progress, limit,
+                                  with_decisions=ns.decisions)
         finally:
             if progress:
                 progress.close()
         for f in report.files:
             say(f"{f.file}: {plural(f.found, 'paper')} ({f.label})")
+            if f.labelled and not ns.decisions:
+                say(f"  {plural(f.labelled, 'record')} came with a decision, not imported "
+                    "(--decisions imports them)")
             for warning in f.warnings[:MAX_SKIPPED_SHOWN]:
                 say(f"  warning: {warning}")
             if len(f.warnings) > MAX_SKIPPED_SHOWN:
@@ -103,6 +115,9 @@ def cmd_import(ns: Namespace) -> int:
                 say(f"  ... and {len(f.skipped) - MAX_SKIPPED_SHOWN} more skipped")
         say(f"Review {review.name!r}: {report.summary}; {plural(review.count(), 'paper')} "
             "in all.")
+        for pid, have, wanted in (report.decisions.kept if report.decisions else [])[
+                :MAX_SKIPPED_SHOWN]:
+            say(f"  #{pid} stays {have.value} (the file says {wanted.value})")
     return 0
 
 
@@ -127,7 +142,7 @@ def list_filters(ns: Namespace) -> list[F.Filter]:
 
 
 def cmd_list(ns: Namespace) -> int:
-    with open_review(ns) as review:
+    with open_review(ns, read_only=True) as review:
         if ns.section:
             ns.section = review.section(ns.section).title
         # The list rows first (cheap); whole papers only for what --json prints.
@@ -158,7 +173,7 @@ def cmd_list(ns: Namespace) -> int:
 
 
 def cmd_show(ns: Namespace) -> int:
-    with open_review(ns) as review:
+    with open_review(ns, read_only=True) as review:
         papers = review.papers(resolve_ids(review, ns.ids))
         if ns.json:
             print_json([p.to_json() for p in papers] if len(papers) > 1 else papers[0].to_json())
@@ -168,7 +183,7 @@ def cmd_show(ns: Namespace) -> int:
 
 
 def cmd_stats(ns: Namespace) -> int:
-    with open_review(ns) as review:
+    with open_review(ns, read_only=True) as review:
         stats = review.stats()
         if ns.json:
             print_json(stats)
@@ -191,7 +206,7 @@ def cmd_reviews(ns: Namespace) -> int:
     rows = []
     for path in list_reviews():
         try:
-            with Review.open(path) as review:
+            with Review.open(path, read_only=True) as review:
                 rows.append({"name": path.stem, "path": str(path), "papers": review.count()})
         except Exception as exc:  # one broken file must not hide the others
             rows.append({"name": path.stem, "path": str(path), "error": str(exc)})
@@ -199,18 +214,18 @@ def cmd_reviews(ns: Namespace) -> int:
         print_json(rows)
         return 0
     if not rows:
-        say(f"No reviews yet in {reviews_dir()}. Import something: reviewer import FILE")
+        say(f"No reviews yet in {show(reviews_dir())}. Import something: reviewer import FILE")
         return 0
     for row in rows:
         what = plural(row["papers"], "paper") if "papers" in row else f"unreadable: {row['error']}"
-        say(f"{row['name']:<24} {what:<14} {row['path']}")
+        say(f"{show(row['name']):<24} {show(what):<14} {show(row['path'])}")
     return 0
 
 
 def cmd_history(ns: Namespace) -> int:
     if ns.limit < 1:
         raise UsageError("--limit must be at least 1")
-    with open_review(ns) as review:
+    with open_review(ns, read_only=True) as review:
         entries = review.history(ns.limit)
         if not entries:
             say("No changes yet.")

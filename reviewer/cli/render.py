@@ -6,8 +6,10 @@ import shutil
 import sys
 import textwrap
 
+from ..core.latex import typeset
 from ..core.model import Decision, Paper
 from ..core.names import display_name
+from ..core.paths import show
 from ..core.text import clean_block, clean_text, shorten
 
 DECISION_MARK = {Decision.UNDECIDED: "·", Decision.INCLUDE: "I", Decision.MAYBE: "M",
@@ -24,7 +26,7 @@ def paper_line(paper: Paper, cols: int | None) -> str:
     year = str(paper.year) if paper.year else "    "
     tags = f"  [{', '.join(paper.tags)}]" if paper.tags else ""
     head = f"{paper.id:>5} {star}{DECISION_MARK[paper.decision]} {year}  "
-    title = clean_text(paper.title)
+    title = clean_text(typeset(paper.title))
     if cols:
         room = max(cols - len(head) - len(tags), 20)
         title = shorten(title, room)
@@ -58,7 +60,7 @@ def paper_details(paper: Paper, cols: int | None) -> str:
     star = "  starred" if paper.starred else ""
     lines = [f"#{paper.id}  {paper.citekey}  {paper.decision}{star}", ""]
     fields = [
-        ("Title", clean_text(paper.title)),
+        ("Title", clean_text(typeset(paper.title))),
         ("Authors", authors_text(paper)),
         ("Organization", paper.organization),
         ("Date", date_text(paper)),
@@ -76,7 +78,7 @@ def paper_details(paper: Paper, cols: int | None) -> str:
     for link in paper.links:
         lines.append(f"{'Link:':<14}{link}")
     for source in paper.sources:
-        lines.append(f"{'Source:':<14}{source.file}:{source.line} ({source.format})")
+        lines.append(f"{'Source:':<14}{show(source.file)}:{source.line} ({source.format})")
     if paper.abstract:
         cut = "  (cut short in the dump)" if paper.abstract_truncated else ""
         lines += ["", f"Abstract:{cut}"]

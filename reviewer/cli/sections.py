@@ -71,7 +71,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_list(ns: Namespace) -> int:
-    with open_review(ns) as review:
+    with open_review(ns, read_only=True) as review:
         sections = review.sections()
         if ns.json:
             print_json([{"title": s.title, "position": s.position,

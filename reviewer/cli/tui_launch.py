@@ -6,6 +6,7 @@ file fails in the shell with a one-line message and exit status 2, like ``import
 
 from __future__ import annotations
 
+import os
 import tempfile
 from argparse import Namespace
 from pathlib import Path
@@ -14,6 +15,7 @@ from ..core.errors import UsageError
 from ..core.locations import review_path
 from ..core.parsers import detect_format
 from ..core.decoding import read_dump
+from ..core.paths import check_inputs, show
 from ..core.store import Review
 from ..resources import sample_lists
 
@@ -25,11 +27,16 @@ _SPELLED_OTHERWISE = {"search": "list --search", "find": "list --search", "ls": 
 
 
 def launch(ns: Namespace) -> int:
+    from ..config import load
+
     files = list(ns.files)
+    limit = load()[0].max_import_bytes
     for file in files:
-        if not Path(file).exists() and file.replace("-", "").isalpha():
+        if not os.path.lexists(file) and file.replace("-", "").isalpha():
             raise UsageError(_not_a_command(file))
-        text = read_dump(file).text
+    check_inputs(files, limit)  # every file, before any is read: a FIFO must not wait
+    for file in files:
+        text = read_dump(file, limit).text
         if ns.format is None:
             detect_format(text, file)
     if ns.demo:
@@ -40,7 +47,10 @@ def launch(ns: Namespace) -> int:
             path = review_path(ns.review)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
-    Review.open(path).close()  # a corrupt or foreign file fails here, in the shell
+    with Review.open(path) as review:  # a corrupt or foreign file fails here, in the shell
+        from ..core.backup import daily
+
+        daily(review)  # here, not at the first key of the day, which it would stall
 
     from ..tui.app import ReviewerApp  # Textual is imported only on this path
 
@@ -61,5 +71,5 @@ def _not_a_command(word: str) -> str:
         close = difflib.get_close_matches(word.lower(), COMMANDS, n=1)
         hint = close[0] if close else None
     tip = f"; did you mean '{hint}'?" if hint else ""
-    return (f"{word}: no such file, and not a command (commands: {', '.join(COMMANDS)})"
+    return (f"{show(word)}: no such file, and not a command (commands: {', '.join(COMMANDS)})"
             f"{tip}")

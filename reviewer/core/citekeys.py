@@ -2,7 +2,8 @@
 
 ``vaswaniAttentionAllYou2017``: the first author's surname in lower case, the first three
 significant title words capitalised, the year. Without an author, the title words and the
-year. ASCII letters and digits only, so bibtex, biber and pandoc all accept the key. A
+year. ASCII letters and digits only (other scripts transliterated), so bibtex, biber and
+pandoc all accept the key. A
 clash gets a, b, c... The store keeps each key once it is assigned and never regenerates
 a key that has left the app (exported, copied or set by hand).
 """
@@ -38,6 +39,16 @@ def ascii_fold(text: str) -> str:
     return decomposed.encode("ascii", "ignore").decode("ascii")
 
 
+def transliterate(text: str) -> str:
+    """``text`` in ASCII, readably: Latin letters lose their accents, other scripts are
+    transliterated (Иванов -> Ivanov, 深度学习 -> ShenDuXueXi) where folding dropped
+    them and left keys such as ``paper2021``. anyascii (ISC) covers every script from
+    one table; a table of our own would cover a few."""
+    from anyascii import anyascii
+
+    return anyascii(text.translate(_FOLD))
+
+
 _NOT_ALNUM = re.compile(r"[^A-Za-z0-9]")
 # Words are split at blanks and "/" and lose every other character that is not an ASCII
 # letter or digit ("U-Net" -> "UNet"). On ASCII text one bytes.translate does both, a
@@ -50,7 +61,7 @@ _DROPPED = bytes(c for c in range(256)
 
 def title_words(title: str, count: int = 3) -> list[str]:
     """The first ``count`` significant words of the title, in ASCII, capitalised."""
-    text = title if title.isascii() else ascii_fold(title)
+    text = title if title.isascii() else transliterate(title)
     words = []
     for word in text.encode("ascii").translate(_TO_SPACE, _DROPPED).decode("ascii").split():
         if word.lower() in SKIP_WORDS:
@@ -66,7 +77,7 @@ def base_key(paper: Paper) -> str:
     if paper.authors:
         surname = surname_raw(paper.authors[0])
         if not (surname.isascii() and surname.isalnum()):  # most are: nothing to fold
-            surname = _NOT_ALNUM.sub("", ascii_fold(surname))
+            surname = _NOT_ALNUM.sub("", transliterate(surname))
         author = surname.lower()
     year = str(paper.year) if paper.year else ""
     key = author + "".join(title_words(paper.title)) + year
@@ -91,15 +102,18 @@ def suffixes():
 
 
 def unique_key(base: str, taken: Container[str]) -> str:
+    """``base``, or with the first suffix that makes it free. ``taken`` holds keys in
+    lower case: bibtex and pybtex take ``smithDeep2020`` and ``smithDEEP2020`` for one."""
     for suffix in suffixes():
-        if base + suffix not in taken:
+        if (base + suffix).lower() not in taken:
             return base + suffix
     raise AssertionError("unreachable")
 
 
 def make_key(paper: Paper, taken: Container[str]) -> str:
+    """A key for ``paper`` not in ``taken`` (keys in lower case)."""
     key = base_key(paper)
-    return key if key not in taken else unique_key(key, taken)  # most keys are free
+    return key if key.lower() not in taken else unique_key(key, taken)  # most keys are free
 
 
 def check_key(key: str) -> str | None:

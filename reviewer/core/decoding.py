@@ -7,10 +7,13 @@ Latin-1 files all occur. Binary and empty files are refused before any parser ru
 from __future__ import annotations
 
 import codecs
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError
+from .paths import MAX_INPUT_BYTES, check_input, show, size_text
 
 _SNIFF = 1 << 16
 
@@ -22,22 +25,38 @@ class Decoded:
     warnings: list[str] = field(default_factory=list)
 
 
-def read_dump(path: str | Path) -> Decoded:
-    """Read and decode one dump file, raising InputError with a reason a user understands."""
-    name = str(path)
-    p = Path(path)
+def read_dump(path: str | Path, max_bytes: int = MAX_INPUT_BYTES) -> Decoded:
+    """Read and decode one dump file, raising InputError with a reason a user understands.
+    What is not a regular file, or is bigger than ``max_bytes``, is refused before it is
+    opened (a FIFO would block the read for ever, /dev/zero would fill the memory)."""
+    name = show(path)
+    check_input(path, max_bytes)
     try:
-        if p.is_dir():
-            raise InputError(name, "is a directory, not a paper list")
-        data = p.read_bytes()
+        # Non-blocking: should the file have become a FIFO since the check, the open
+        # returns at once, and the check below refuses it.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise InputError(name, "is not a regular file; import reads only regular "
+                                       "files")
+            # At most the limit: a file that grew since the check, or one whose size
+            # says 0 but that reads on (/proc), cannot fill the memory either.
+            data = fh.read(max_bytes + 1)
+            if len(data) > max_bytes:
+                raise InputError(name, f"is over the import limit of {size_text(max_bytes)} "
+                                       "(max_file_size in [import] of config.toml)")
     except InputError:
         raise
     except FileNotFoundError:
         raise InputError(name, "no such file") from None
     except PermissionError:
         raise InputError(name, "permission denied") from None
+    except IsADirectoryError:
+        raise InputError(name, "is a directory, not a paper list") from None
     except OSError as exc:
         raise InputError(name, f"cannot read ({exc.strerror or exc})") from None
+    except MemoryError:
+        raise InputError(name, "too big to read into memory") from None
     return decode_bytes(data, name)
 
 

@@ -23,6 +23,7 @@ from itertools import chain
 
 from rapidfuzz import fuzz, process
 
+from . import bibraw
 from .model import Paper
 from .names import surnames
 from .text import normalize_title
@@ -50,6 +51,9 @@ class Fingerprint:
     surnames: frozenset[str]
     year: int | None  # None when unknown or only inferred
     keys: tuple[str, ...] | None = None  # blocking keys, computed once
+    # (file, citation key) of a record read from a .bib: two entries of one file under two
+    # keys are two papers to the file's author (biblatex's test files hold many such).
+    origin: tuple[str, str] | None = None
 
     def block_keys(self) -> tuple[str, ...]:
         if self.keys is None:
@@ -59,12 +63,18 @@ class Fingerprint:
     @classmethod
     def of(cls, key: int, paper: Paper) -> Fingerprint:
         # Positional: a quarter faster than keywords, for every paper of an import.
+        extra = paper.extra
+        origin = (paper.sources[0].file, extra[bibraw.KEY]) \
+            if extra and bibraw.KEY in extra and paper.sources else None
         return cls(key, normalize_title(paper.title), paper.arxiv_id.lower(), paper.doi.lower(),
-                   surnames(paper.authors), None if paper.year_inferred else paper.year)
+                   surnames(paper.authors), None if paper.year_inferred else paper.year, None,
+                   origin)
 
 
 def compatible(a: Fingerprint, b: Fingerprint) -> bool:
     """False when the two records are known to be different papers despite their titles."""
+    if a.origin and b.origin and a.origin[0] == b.origin[0] and a.origin[1] != b.origin[1]:
+        return False
     if a.arxiv_id and b.arxiv_id and a.arxiv_id != b.arxiv_id:
         return False
     if a.doi and b.doi and a.doi != b.doi:

@@ -4,7 +4,7 @@ Every change is a list of operations stored as JSON in the ``history`` table:
 
 * ``{"k": "set", "id": 7, "f": {"starred": [0, 1]}}`` changes paper fields (old, new);
 * ``{"k": "row", "t": "tags", "b": null, "a": {...}}`` inserts, updates or deletes one row
-  of tags, sections, section_papers, sources, frozen_citekeys or provenance (before,
+  of tags, sections, section_papers, sources, frozen_citekeys, provenance or meta (before,
   after);
 * ``{"k": "batch", "n": 3}`` brings the papers an import added into the review.
 
@@ -30,6 +30,7 @@ ROW_KEYS: dict[str, tuple[str, ...]] = {
     "sources": ("id",),
     "frozen_citekeys": ("paper_id",),
     "provenance": ("paper_id", "field"),
+    "meta": ("key",),  # online.uncertain.N rows (core/online/uncertain.py)
 }
 # Tables that are written outside history too (an export freezes keys): a redo may find
 # the row it inserts there already.

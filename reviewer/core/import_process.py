@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .errors import ReviewerError
 from .importer import ImportReport, Progress, import_files
+from .paths import MAX_INPUT_BYTES
 from .store import Review
 
 # The child: a fresh interpreter (subprocess execs at once, which is safe from a thread;
@@ -33,13 +34,14 @@ class ImportCancelled(Exception):
 
 def import_in_process(review_path: str | Path, files: Sequence[str], fmt: str | None,
                       year: int | None, progress: Progress | None = None,
-                      cancelled: Callable[[], bool] = lambda: False) -> ImportReport:
+                      cancelled: Callable[[], bool] = lambda: False,
+                      max_bytes: int = MAX_INPUT_BYTES) -> ImportReport:
     """import_files in a new process: the report, or the ReviewerError it raised;
     ImportCancelled (the child killed, nothing stored) once ``cancelled()`` says so."""
     child = subprocess.Popen([sys.executable, "-c", _CHILD], stdin=subprocess.PIPE,
                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     try:
-        child.stdin.write(pickle.dumps((str(review_path), list(files), fmt, year)))
+        child.stdin.write(pickle.dumps((str(review_path), list(files), fmt, year, max_bytes)))
         child.stdin.close()
         while True:
             if cancelled():
@@ -70,7 +72,7 @@ def _child() -> None:
     # The messages go out on what was stdout; anything printed goes to stderr instead.
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
-    review_path, files, fmt, year = pickle.load(sys.stdin.buffer)
+    review_path, files, fmt, year, max_bytes = pickle.load(sys.stdin.buffer)
 
     def send(message: tuple) -> None:
         out.write(pickle.dumps(message, pickle.HIGHEST_PROTOCOL))
@@ -79,7 +81,7 @@ def _child() -> None:
     try:
         with Review.open(review_path) as review:
             report = import_files(review, files, fmt, year,
-                                  lambda *state: send(("progress", state)))
+                                  lambda *state: send(("progress", state)), max_bytes)
         send(("report", report))
     except ReviewerError as exc:
         send(("error", str(exc)))

@@ -11,13 +11,13 @@ import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from operator import attrgetter
 from pathlib import Path
 
-from . import schema
+from . import bibraw, schema
 from .citekeys import base_key, unique_key
 from .decoding import read_dump
 from .dedup import DuplicateIndex, Fingerprint
@@ -26,8 +26,10 @@ from .forking import can_fork
 from .gc_pause import gc_paused
 from .history import Changes
 from .improve import Offer, improve, origin_of
+from .imported_decisions import DecisionsApplied, apply_decisions, labelled
 from .model import DEFAULTS, JSON_FIELDS, METADATA_FIELDS, Paper
 from .parsers import FORMATS, ParseContext, Skipped, parse_text
+from .paths import MAX_INPUT_BYTES, check_inputs, show
 from .planning import Decisions, Plan, PlanningChild, plan_import
 from .store import Review, chunks
 
@@ -43,6 +45,7 @@ class FileReport:
     found: int
     skipped: list[Skipped] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    labelled: int = 0  # records that came with a decision (ASReview's labels, Rayyan's)
 
     @property
     def label(self) -> str:
@@ -54,10 +57,12 @@ class ImportReport:
     files: list[FileReport]
     new: int = 0
     merged: int = 0
+    decisions: DecisionsApplied | None = None  # when asked to import them
 
     @property
     def summary(self) -> str:
-        return f"{self.new} new, {self.merged} already present (merged)"
+        text = f"{self.new} new, {self.merged} already present (merged)"
+        return f"{text}; {self.decisions.summary}" if self.decisions else text
 
 
 def recorded_path(path: Path) -> str:
@@ -69,11 +74,12 @@ def recorded_path(path: Path) -> str:
 
 def read_files(files: Sequence[str | Path], fmt: str | None = None, year: int | None = None,
                progress: Progress | None = None,
-               stream: Callable[[list[Paper]], None] | None = None
-               ) -> tuple[list[FileReport], list[Paper]]:
+               stream: Callable[[list[Paper]], None] | None = None,
+               max_bytes: int = MAX_INPUT_BYTES) -> tuple[list[FileReport], list[Paper]]:
     """Parse every file; raise InputError naming the first bad one before storing anything.
 
     ``stream`` gets the papers in order, batch after batch, as parsers finish them."""
+    check_inputs(files, max_bytes)  # a FIFO or a huge file last must not wait for the rest
     today = date.today()
     # Given a year, the user has said which one year-less dates are in.
     now = None if year else (today.month, today.day)
@@ -83,8 +89,8 @@ def read_files(files: Sequence[str | Path], fmt: str | None = None, year: int | 
     for number, file in enumerate(files):
         if progress:
             progress("parse", number, len(files))
-        name = str(file)
-        decoded = read_dump(file)
+        name = show(file)
+        decoded = read_dump(file, max_bytes)
         path = recorded_path(Path(file).resolve())
         sent = 0
 
@@ -115,7 +121,7 @@ def read_files(files: Sequence[str | Path], fmt: str | None = None, year: int | 
         if stream:
             on_papers(result.papers)
         reports.append(FileReport(name, path, used, len(result.papers), result.skipped,
-                                  warnings))
+                                  warnings, len(labelled(result.papers))))
         papers.extend(result.papers)
     if progress:
         progress("parse", len(files), len(files))
@@ -123,12 +129,15 @@ def read_files(files: Sequence[str | Path], fmt: str | None = None, year: int | 
 
 
 def import_files(review: Review, files: Sequence[str | Path], fmt: str | None = None,
-                 year: int | None = None, progress: Progress | None = None) -> ImportReport:
+                 year: int | None = None, progress: Progress | None = None,
+                 max_bytes: int = MAX_INPUT_BYTES, with_decisions: bool = False) -> ImportReport:
+    """``with_decisions``: also store the decisions the files carry, in the same undo step."""
+    check_inputs(files, max_bytes, review.path)
     with gc_paused():
         child, version = _planning_child(review, files)
         try:
             reports, papers = read_files(files, fmt, year, progress,
-                                         child.send if child else None)
+                                         child.send if child else None, max_bytes)
             if child:
                 child.end()
                 _stems_while_waiting(papers, child)
@@ -138,9 +147,20 @@ def import_files(review: Review, files: Sequence[str | Path], fmt: str | None = 
                 child.abandon()
             raise
         report = ImportReport(reports)
-        report.new, report.merged = store_papers(
-            review, papers, [r.path for r in reports], progress,
-            (decisions, version) if decisions else None)
+        records = labelled(papers) if with_decisions else []
+        notes: list[tuple[str, str]] = []
+        # With decisions, one change: one undo takes back the papers and their decisions.
+        with review.change("import") if records else nullcontext() as changes:
+            report.new, report.merged = store_papers(
+                review, papers, [r.path for r in reports], progress,
+                (decisions, version) if decisions else None, notes)
+            if records:
+                report.decisions = apply_decisions(review, records)
+                changes.label += f"; {report.decisions.decided} decisions"
+        by_path = {r.path: r for r in reports}
+        for path, message in notes:
+            if path in by_path:
+                by_path[path].warnings.append(message)
     return report
 
 
@@ -187,7 +207,8 @@ def _stems_while_waiting(papers: Sequence[Paper], child: PlanningChild) -> None:
 
 def _review_state(conn: sqlite3.Connection) -> tuple:
     """Changes with every change to the review (each one is in its history, and undo and
-    redo flip ``undone``). Not PRAGMA data_version: switching journals changes it too."""
+    redo flip ``undone``). Not PRAGMA data_version: every commit elsewhere moves it, an
+    export's frozen keys too, which leave no history."""
     return conn.execute("SELECT (SELECT max(id) FROM history), (SELECT count(*) FROM history "
                         "WHERE undone = 1), (SELECT max(id) FROM papers)").fetchone()
 
@@ -234,13 +255,23 @@ def load_index(conn: sqlite3.Connection) -> DuplicateIndex:
 
 def store_papers(review: Review, papers: Sequence[Paper], files: Sequence[str],
                  progress: Progress | None = None,
-                 planned: tuple[Decisions, tuple] | None = None) -> tuple[int, int]:
+                 planned: tuple[Decisions, tuple] | None = None,
+                 notes: list[tuple[str, str]] | None = None) -> tuple[int, int]:
     """Dedup and store parsed papers as one undoable change; returns (new, merged).
 
     ``planned``: a planning child's decisions, made against the index of the review in
     the state given (``_review_state``); used if no one has changed the review since.
+    ``notes`` gets (file, message) for what the user should hear of (an imported
+    citation key that another paper holds).
     """
+    notes = [] if notes is None else notes
     names = ", ".join(Path(f).name for f in files)
+    if not review.conn.in_transaction:
+        from .backup import before_import
+        before_import(review)  # checks the review first: never import into a damaged one
+    papers, known = _without_own_entries(review.conn, papers)
+    if known:
+        planned = None  # planned with the records left out
     # Unchecked: every reference the import writes is to a row it has just written.
     with _bulk_storage(review.conn, len(papers)), \
             review.change(f"import {names}", checked=False) as changes:
@@ -256,16 +287,31 @@ def store_papers(review: Review, papers: Sequence[Paper], files: Sequence[str],
         batch = conn.execute(
             "INSERT INTO batches (at, files, new, merged) VALUES (?, ?, ?, ?)",
             (schema.now(), json.dumps(list(files)), len(plan.new), plan.merged)).lastrowid
-        taken = {key for (key,) in conn.execute("SELECT citekey FROM papers")}
-        _insert_new(conn, plan, batch, taken, progress)
+        # In lower case: keys that differ only in case clash (citekeys.unique_key).
+        taken = {key.lower() for (key,) in conn.execute("SELECT citekey FROM papers")}
+        _insert_new(conn, plan, batch, taken, progress, notes)
         if plan.new:
             changes.note_applied({"k": "batch", "n": batch})
         _merge_existing(review, changes, plan.into_existing, batch, taken)
-        changes.label = f"import {names}: {len(plan.new)} new, {plan.merged} merged"
-    return len(plan.new), plan.merged
+        changes.label = f"import {names}: {len(plan.new)} new, {plan.merged + known} merged"
+    return len(plan.new), plan.merged + known
 
 
-# Imports of this many papers are stored as bulk loads (see _bulk_storage).
+def _without_own_entries(conn: sqlite3.Connection, papers: Sequence[Paper]
+                         ) -> tuple[Sequence[Paper], int]:
+    """The records to import, without the entries of a file this review exported that
+    are its papers still (the entry's key is the paper's): importing one's own export
+    changes nothing and adds no source to the PRISMA counts."""
+    if not any(p.extra and bibraw.FROM_EXPORT in p.extra for p in papers):
+        return papers, 0
+    live = {key.lower() for (key,) in conn.execute(
+        "SELECT citekey FROM papers WHERE removed = 0 AND merged_into IS NULL")}
+    kept = [p for p in papers if not (p.extra and bibraw.FROM_EXPORT in p.extra
+                                      and bibraw.imported_key(p).lower() in live)]
+    return kept, len(papers) - len(kept)
+
+
+# Imports of this many papers get a bigger page cache (see _bulk_storage).
 BULK_PAPERS = 5000
 # SQLite's page cache for a big import, in KiB: SQLite's default 2 MB spills pages into
 # the journal all through the transaction. 64 MB took storing 100,000 papers from 1.76 to
@@ -275,60 +321,61 @@ BULK_CACHE_KIB = 65536
 
 @contextmanager
 def _bulk_storage(conn: sqlite3.Connection, count: int) -> Iterator[None]:
-    """A big page cache and, when no one else has the review open, a rollback journal.
+    """A big page cache for a big import.
 
-    SQLite's own advice: WAL "does not work well for very large transactions", where a
-    rollback journal is faster; pages the import adds past the end of the file are not
-    journaled at all, and no checkpoint copies them again afterwards. Side by side,
-    SQLite alone stored 100,000 papers in 1.6-1.9 s instead of 2.2-2.4 s, and closing
-    after 5,000 no longer spends 50-90 ms on a checkpoint. A killed import leaves a hot
-    journal that the next open rolls back, as WAL would. Switching needs the review to
-    itself: with a TUI open on it the import stays in WAL.
+    The import stays in WAL. Switching to a rollback journal for it (faster by a quarter
+    of storing, SQLite alone) deleted the -wal and -shm files under any other connection
+    that had lost its locks, and while it ran every other process, readers too, was
+    refused at once (issue 16).
     """
     if count < BULK_PAPERS or conn.in_transaction:
         yield
         return
     (cache,) = conn.execute("PRAGMA cache_size").fetchone()
     conn.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
-    journal = _journal_mode(conn, "DELETE")
-    if journal == "delete":
-        conn.execute("PRAGMA synchronous = FULL")  # what a rollback journal needs
     try:
         yield
     finally:
         conn.execute(f"PRAGMA cache_size = {cache}")
-        if journal == "delete":
-            conn.execute("PRAGMA synchronous = NORMAL")
-            _journal_mode(conn, "WAL")
-
-
-def _journal_mode(conn: sqlite3.Connection, mode: str) -> str:
-    try:
-        return conn.execute(f"PRAGMA journal_mode = {mode}").fetchone()[0].lower()
-    except sqlite3.OperationalError:  # busy: someone else has the review open
-        return ""
 
 
 def _insert_new(conn: sqlite3.Connection, plan: Plan, batch: int, taken: set[str],
-                progress: Progress | None) -> None:
+                progress: Progress | None, notes: list[tuple[str, str]]) -> None:
     papers = plan.new
     if progress:
         progress("store", 0, len(papers))
     first_id = (conn.execute("SELECT max(id) FROM papers").fetchone()[0] or 0) + 1
-    rows, sources = [], []
+    rows, sources, frozen = [], [], []
     add_row, add_source, add_key = rows.append, sources.append, taken.add
     json_at, encode_json, metadata = _JSON_AT, _JSON, _metadata
     for offset, (p, fp) in enumerate(zip(papers, plan.fingerprints)):
         pid = first_id + offset
         p.id = pid
-        if p.authors and p.author_count is None:
-            p.author_count = len(p.authors)
-        # A stem computed ahead (see import_files), else the paper's own.
-        key = p.citekey or base_key(p)
-        if key in taken:
-            key = unique_key(key, taken)
+        authors = p.authors
+        if authors and p.author_count is None:
+            p.author_count = len(authors)
+        extra = p.extra
+        if extra and bibraw.KEY in extra:
+            # The user's own key, as their documents cite it: kept and frozen.
+            key = extra[bibraw.KEY]
+            frozen.append((pid,))
+            if key.lower() in taken:
+                given, key = key, unique_key(key, taken)
+                where = p.sources[0] if p.sources else None
+                notes.append((where.file if where else "", (
+                    f"{where.file}:{where.line}: " if where else "") + (
+                    f"citation key {given!r} belongs to another paper already; "
+                    f"imported as {key!r}")))
+        else:
+            # A stem computed ahead (see import_files), else the paper's own.
+            key = p.citekey or base_key(p)
+            if key.lower() in taken:
+                key = unique_key(key, taken)
         p.citekey = key
-        add_key(key)
+        add_key(key.lower())
+        if extra and "bib:ids" in extra:  # biblatex's aliases cite the entry as well
+            taken.update(alias.strip().lower() for alias in
+                         extra["bib:ids"].strip("{}").split(",") if alias.strip())
         values = list(metadata(p))
         for i, empty in json_at:
             values[i] = encode_json(values[i]) if values[i] else empty
@@ -345,6 +392,8 @@ def _insert_new(conn: sqlite3.Connection, plan: Plan, batch: int, taken: set[str
         conn.executemany(_INSERT, rows)
     conn.executemany("INSERT OR IGNORE INTO sources (paper_id, file, line, format, batch) "
                      "VALUES (?, ?, ?, ?, ?)", sources)
+    if frozen:
+        conn.executemany("INSERT OR IGNORE INTO frozen_citekeys VALUES (?)", frozen)
     if progress:
         progress("store", len(papers), len(papers))
 
@@ -364,8 +413,19 @@ def _merge_existing(review: Review, changes: Changes, into: dict[int, list[Paper
         known_sources.update(conn.execute(
             f"SELECT paper_id, file, line FROM sources WHERE paper_id IN ({marks})", chunk))
     offers: dict[int, list[Offer]] = {}
+    own: dict[int, str] = {}
+    if any(bibraw.FROM_EXPORT in p.extra for records in into.values() for p in records):
+        for chunk in chunks(ids):
+            own.update(conn.execute(f"SELECT id, citekey FROM papers WHERE id IN "
+                                    f"({','.join('?' * len(chunk))})", chunk))
     for pid in ids:
-        for incoming in into[pid]:
+        incoming_records = [
+            incoming for incoming in into[pid]
+            # This paper's own entry, from a file reviewer exported: re-importing it
+            # changes nothing and is no new source (the PRISMA counts stay).
+            if not (bibraw.FROM_EXPORT in incoming.extra
+                    and bibraw.imported_key(incoming).lower() == own.get(pid, "").lower())]
+        for incoming in incoming_records:
             for s in incoming.sources:
                 if (pid, s.file, s.line) in known_sources:
                     continue
@@ -374,5 +434,6 @@ def _merge_existing(review: Review, changes: Changes, into: dict[int, list[Paper
                                               "file": s.file, "line": s.line,
                                               "format": s.format, "batch": batch})
                 next_source += 1
-        offers[pid] = [Offer(incoming, origin_of(incoming)) for incoming in into[pid]]
+        if incoming_records:
+            offers[pid] = [Offer(incoming, origin_of(incoming)) for incoming in incoming_records]
     improve(review, offers, changes.label, taken=taken)

@@ -1,12 +1,15 @@
 """The one way a stored paper's metadata changes: an import's merge, a merge by hand, a
-hand edit and (next) a value fetched from an online service all come through ``improve``.
+hand edit and a value fetched from an online service (core/online/apply.py) all come
+through ``improve``.
 
 Each caller offers values for stored papers, saying where they come from (the origin):
 ``dump:<format>`` or ``bib`` for an import, ``user`` for a hand edit, ``service:<name>``
 for a fetched record. A record (a Paper) gives only what is richer than the stored value
 (merge.merged_fields); a dict of fields is taken as it is. The change is one step of the
 history (joined to the caller's, if it has one open), the paper's citation key is derived
-again unless it has left the app, and the ``provenance`` table records each new value's
+again unless it has left the app (a paper that gains an imported .bib entry takes that
+entry's key, frozen, when it is free), an imported entry's raw fields follow its changed
+values (core/bibraw.py), and the ``provenance`` table records each new value's
 origin, so that what the user typed is never overwritten by anything imported or
 fetched later.
 """
@@ -17,9 +20,11 @@ from collections.abc import Iterable, Mapping, MutableSet, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import bibraw
 from .citekeys import base_key, unique_key
 from .errors import UsageError
 from .history import Changes
+from .export.bibtex import settle_imported
 from .merge import merged_fields
 from .model import JSON_FIELDS, METADATA_FIELDS, Paper
 from .text import normalize_arxiv_id, normalize_doi
@@ -33,6 +38,11 @@ USER = "user"
 _TOGETHER = (("abstract", "abstract_truncated"), ("authors", "author_count"),
              ("year", "month", "day", "year_inferred"))
 _PARTNERS = {name: group for group in _TOGETHER for name in group}
+
+
+def partners(name: str) -> tuple[str, ...]:
+    """``name`` and the fields that say one thing with it (a year and its month)."""
+    return _PARTNERS.get(name, (name,))
 
 
 def origin_of_format(fmt: str) -> str:
@@ -114,6 +124,7 @@ def _improve_one(changes: Changes, paper: Paper, offers: Sequence[Offer],
             values.pop(name, None)
         if not by_user:
             held += _drop_held(paper, values, origins)
+        extra_was = paper.extra
         for name, value in values.items():
             before.setdefault(name, _copy(getattr(paper, name)))
             if name == "extra":
@@ -122,6 +133,12 @@ def _improve_one(changes: Changes, paper: Paper, offers: Sequence[Offer],
             else:
                 came[name] = offer.origins.get(name, offer.origin)
             setattr(paper, name, value)
+        if bibraw.TYPE in paper.extra:
+            # An entry read from a .bib: the groups whose values changed are written
+            # from the paper again, not from the raw fields it came with.
+            settle_imported(paper)
+            if paper.extra != extra_was:
+                before.setdefault("extra", _copy(extra_was))
     if held:
         result.held[paper.id] = list(dict.fromkeys(held))
     if not before:
@@ -135,24 +152,35 @@ def _improve_one(changes: Changes, paper: Paper, offers: Sequence[Offer],
     # Richer metadata may change the key a paper should have: only while the key has
     # never left the app.
     if rekey:
+        pool = taken if taken is not None and not dry_run else _KeysOfReview(changes,
+                                                                               paper.id)
+        gained = bibraw.imported_key(paper) if "extra" in diff and \
+            not bibraw.has_raw(before["extra"]) else ""
         wanted = base_key(paper)
-        if not paper.citekey.startswith(wanted) or not _is_suffix(paper.citekey[len(wanted):]):
-            pool = taken if taken is not None and not dry_run else _KeysOfReview(changes,
-                                                                                   paper.id)
-            pool.discard(paper.citekey)
+        key = ""
+        if gained and gained.lower() not in pool:
+            # The user's .bib names this paper: their key, as their documents cite it
+            # (and frozen, as an imported entry's key is).
+            key = gained
+        elif not paper.citekey.startswith(wanted) or not _is_suffix(paper.citekey[len(wanted):]):
+            pool.discard(paper.citekey.lower())
             key = unique_key(wanted, pool)
-            pool.add(key)
+        if key:
+            pool.discard(paper.citekey.lower())
+            pool.add(key.lower())
             old["citekey"], new["citekey"] = paper.citekey, key
             result.keys[paper.id] = (paper.citekey, key)
             paper.citekey = key
+            if key == gained and not dry_run:
+                changes.row("frozen_citekeys", None, {"paper_id": paper.id})
     result.fields[paper.id] = diff
     if dry_run:
         return
     changes.set(paper.id, old, new)
     for name in sorted(came):
         field_name = name.split(".", 1)[0]
-        if field_name not in diff:
-            continue
+        if field_name not in diff or name.startswith("extra." + bibraw.PREFIX):
+            continue  # an imported entry's raw fields follow its values (core/bibraw.py)
         was = origins.get(name)
         if was != came[name]:
             changes.row("provenance",
@@ -227,8 +255,11 @@ class _KeysOfReview(MutableSet):
         self.conn, self.paper_id = changes.conn, paper_id
 
     def __contains__(self, key: object) -> bool:
-        return self.conn.execute("SELECT 1 FROM papers WHERE citekey = ? AND id != ?",
-                                 (key, self.paper_id)).fetchone() is not None
+        # Keys in lower case (citekeys.unique_key): bibtex takes keys that differ only
+        # in case for one.
+        return self.conn.execute(
+            "SELECT 1 FROM papers WHERE citekey = ? COLLATE NOCASE AND id != ?",
+            (key, self.paper_id)).fetchone() is not None
 
     def __iter__(self):
         raise NotImplementedError
@@ -323,4 +354,4 @@ def edit_paper(review: Review, paper_id: int, values: Mapping[str, Any],
 
 
 __all__ = ["USER", "Improvement", "Offer", "edit_paper", "edit_values", "improve",
-           "origin_of", "origin_of_format"]
+           "origin_of", "origin_of_format", "partners"]

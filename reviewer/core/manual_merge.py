@@ -2,10 +2,12 @@
 journal version under another title, a title list's line and its arXiv record).
 
 The kept paper takes the richest metadata of the others, field by field, as an import's
-merge does (through core/improve.py: but it keeps its title and key, and what the user
-set by hand), and everything the user gave them: sources, tags, sections, notes (one after
+merge does (through core/improve.py: but it keeps its title, and what the user set by
+hand), and everything the user gave them: sources, tags, sections, notes (one after
 the other), a star. It keeps its decision, or takes the others' when it has none (the
-most inclusive, so that a merge never drops an included paper), and its citation key.
+most inclusive, so that a merge never drops an included paper), and its citation key
+(derived again when the merge gives it authors or a year, while the key has never left
+the app).
 The others leave the review saying where they went (``papers.merged_into``): importing
 one of their records again folds it into the kept paper. One change: ``undo`` brings
 them back as they were.
@@ -50,11 +52,13 @@ def merge_papers(review: Review, keep: int, others: Sequence[int]) -> MergeRepor
             raise NotFound(f"no paper {missing[0]} in review {review.name!r}")
         kept, rest = papers[keep], [papers[pid] for pid in others]
         # The title stays the one the user chose to keep (the others' titles still find
-        # the paper, through the papers merged into it), and so does the key.
+        # the paper, through the papers merged into it). Its key is derived again when
+        # the merge gives it authors or a year, as an import's merge would, unless it has
+        # left the app.
         origins = review.provenance(others)
         done = improve(review, {keep: [Offer(other, origin_of(other), origins.get(other.id, {}))
                                        for other in rest]},
-                       label, rekey=False, keep=("title",))
+                       label, keep=("title",))
         improved = done.fields.get(keep, [])
         changes.set(keep, {"starred": kept.starred, "decision": kept.decision.value,
                            "note": kept.note},

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import bibraw
 from .model import FILL_FIELDS, UNION_FIELDS, Paper
 
 
@@ -52,10 +53,28 @@ def merged_fields(base: Paper, other: Paper) -> dict[str, Any]:
                 changes[name] = union
 
     if other.extra:
-        missing = {k: v for k, v in other.extra.items() if k not in base.extra and v}
-        if missing:
-            changes["extra"] = {**base.extra, **missing}
+        theirs = other.extra
+        if bibraw.has_raw(theirs) and (bibraw.has_raw(base.extra) or bibraw.FROM_EXPORT in theirs):
+            # One entry's fields as written, never a mix of two; none from a file
+            # reviewer wrote (what it holds came from the review).
+            theirs = bibraw.without_raw(theirs)
+        missing = {k: v for k, v in theirs.items() if k not in base.extra and v}
+        alias = _alias(base.extra, other.extra)
+        if missing or alias:
+            changes["extra"] = {**base.extra, **missing, **alias}
     return changes
+
+
+def _alias(ours: dict[str, str], theirs: dict[str, str]) -> dict[str, str]:
+    """A .bib entry merged into another keeps its key as an alias (biblatex's ``ids``),
+    so that documents citing it still find it."""
+    if not (bibraw.has_raw(ours) and bibraw.has_raw(theirs)) or bibraw.FROM_EXPORT in theirs:
+        return {}
+    key = theirs[bibraw.KEY]
+    ids = [k.strip() for k in ours.get("bib:ids", "").strip("{}").split(",") if k.strip()]
+    if key == ours[bibraw.KEY] or key in ids:
+        return {}
+    return {"bib:ids": "{" + ", ".join([*ids, key]) + "}"}
 
 
 def _richer_authors(base: list[str], other: list[str]) -> bool:
@@ -73,6 +92,9 @@ def _structured(names: list[str]) -> int:
 def apply_fields(paper: Paper, changes: dict[str, Any]) -> None:
     for name, value in changes.items():
         setattr(paper, name, value)
+    if bibraw.TYPE in paper.extra:
+        from .export.bibtex import settle_imported
+        settle_imported(paper)
 
 
 def _richer_abstract(base: Paper, other: Paper) -> bool:

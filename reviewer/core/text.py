@@ -100,11 +100,13 @@ _ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
 
 
 def normalize_doi(value: str) -> str:
-    """'https://doi.org/10.1000/XYZ' -> '10.1000/xyz' (DOIs are case-insensitive)."""
+    """'https://doi.org/10.1000/XYZ.' -> '10.1000/XYZ'. DOIs are case-insensitive, but
+    the case is the registrant's (10.1056/AIoa2300138) and the user's: kept as written;
+    dedup compares them folded."""
     match = _DOI.search(value.strip())
     if not match:
         return ""
-    return match.group(0).rstrip(".,;)]}").lower()
+    return match.group(0).rstrip(".,;)]}")
 
 
 def arxiv_id_from_doi(doi: str) -> str:

@@ -21,6 +21,7 @@ from ..core.importer import ImportReport
 from ..core.locations import data_dir
 from ..core.store import Review
 from .commands import MAIN, OUTLINE, Command
+from .declarations import keymap_conflicts
 from .refusals import refusals
 from .screens.importing import ImportScreen, outcome
 from .screens.main import MainScreen
@@ -74,6 +75,7 @@ class ReviewerApp(App[int]):
         for binding_id in unknown:
             self.problems.append(f"config: no binding with id {binding_id!r} to remap")
         self.set_keymap({k: v for k, v in self.settings.keys.items() if k in known})
+        self.problems += [f"config: {line}" for line in keymap_conflicts(self.settings.keys)]
         for problem in theme_problems + self.problems:
             self.notify(problem, severity="warning", timeout=8)
         self.review = Review.open(self.review_path)
@@ -81,7 +83,8 @@ class ReviewerApp(App[int]):
         # writes: after a few, the key says the review is busy and changes nothing.
         self.review.set_busy_timeout(BUSY_WAIT)
         if self.files:
-            self.push_screen(ImportScreen(self.review_path, self.files, self.fmt, self.year),
+            self.push_screen(ImportScreen(self.review_path, self.files, self.fmt, self.year,
+                                          self.settings.max_import_bytes),
                              self._imported)
         else:
             self.push_screen(MainScreen(self.review, self.settings.advance_after_decision))

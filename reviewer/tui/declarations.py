@@ -88,6 +88,13 @@ MAIN: tuple[Command, ...] = (
     Command("import", "I", "import_files", "Import",
             "Import dumps (Hugging Face or arXiv pages, BibTeX, lists) into this review.",
             "Other", footer=False),
+    Command("enrich", "E", "enrich", "Enrich",
+            "Fill names, arXiv ids, years and venues of the marked papers (or all) from "
+            "Hugging Face, arXiv, Semantic Scholar and Crossref; asks first; E again "
+            "cancels.", "Other", footer=False),
+    Command("uncertain", "U", "uncertain", "Near misses",
+            "Review the near misses of enrich: accept or reject them.", "Other",
+            footer=False),
     Command("undo", "u", "undo", "Undo", "Undo the last change (also from earlier sessions).",
             "Other"),
     Command("redo", "ctrl+r", "redo", "Redo", "Redo what undo undid.", "Other", footer=False),
@@ -127,3 +134,36 @@ OUTLINE: tuple[Command, ...] = (
     Command("outline_help", "question_mark", "help", "Help", "Show every key.", "Other",
             footer=False),
 )
+
+
+def _keys(keys: str) -> list[str]:
+    return [key.strip() for key in keys.split(",") if key.strip()]
+
+
+def keymap_conflicts(remaps: dict[str, str]) -> list[str]:
+    """A line per key a remapped binding takes from another binding of its screen: the
+    remap wins (Textual drops the other binding of that key), so the user must hear
+    which binding lost it (the README's own ``star = "S"`` took the outline's key)."""
+    lines = []
+    for commands in (MAIN, OUTLINE):
+        ids = {c.id for c in commands}
+        remapped = {i: _keys(k) for i, k in remaps.items() if i in ids}
+        claimed: dict[str, str] = {}
+        for binding_id, keys in remapped.items():
+            for key in keys:
+                if key in claimed:
+                    lines.append(f"key {key!r} is given to both {claimed[key]} and "
+                                 f"{binding_id}; {binding_id} gets it")
+                claimed[key] = binding_id
+        for command in commands:
+            if command.id in remapped:
+                continue
+            keys = _keys(command.keys)
+            rest = [key for key in keys if key not in claimed]
+            for key in keys:
+                if key in claimed:
+                    left = (f"keeps {', '.join(rest)}" if rest else
+                            "has no key left (use the command palette)")
+                    lines.append(f"key {key!r} is remapped to {claimed[key]}: "
+                                 f"{command.id} loses it and {left}")
+    return lines

@@ -25,6 +25,8 @@ def main() -> None:
     parser.add_argument("--skip-tui", action="store_true")
     parser.add_argument("--keep", metavar="DIR", help="work in DIR and keep it (reuses dumps)")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    parser.add_argument("--skip-online", action="store_true",
+                        help="leave out reviewer enrich against the local services")
     ns = parser.parse_args()
 
     folder = Path(ns.keep) if ns.keep else Path(tempfile.mkdtemp(prefix="reviewer-bench-"))
@@ -42,6 +44,9 @@ def main() -> None:
         if not ns.skip_tui:
             from . import tui_bench
             tui_bench.run(report, folder, big_review, ns.quick)
+        if not ns.skip_online:
+            from . import online_bench
+            online_bench.run(report, folder)
     finally:
         if ns.json:
             report.save(Path(ns.json))

@@ -76,3 +76,20 @@ async def test_keys_remap_by_binding_id(make_app, review_path, isolated_dirs):
         await pilot.press("w")
         assert stored(review_path)[1].starred
         assert any("not_a_binding" in m for m in app.said)
+
+
+async def test_a_remap_that_takes_another_bindings_key_says_which_loses(
+        make_app, review_path, isolated_dirs, capsys):
+    # The README's own example: S was the outline's key, y the copy_key's.
+    write_config(isolated_dirs, '[keys]\nstar = "S"\ninclude = "y,i"\n')
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("S")
+        assert stored(review_path)[1].starred  # the remap wins...
+        said = " ".join(app.said)
+        assert "outline loses it" in said and "copy_key loses it" in said  # ...and says so
+    from reviewer.cli import main
+
+    assert main(["config", "show"]) == 0
+    out = capsys.readouterr().out
+    assert "# conflict: key 'S' is remapped to star: outline loses it" in out

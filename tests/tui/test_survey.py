@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from textual.widgets import OptionList
 
 from reviewer.core.store import Review
@@ -136,6 +138,36 @@ async def test_export_screen_writes_the_spreadsheet_when_named(make_app, review_
     assert all(r["decision"] == "include" for r in rows)
 
 
+async def test_export_screen_refuses_the_review_and_special_files(make_app, review_path,
+                                                                 tmp_path):
+    """Exporting onto the review (or its WAL, or a link to it) would destroy it; a FIFO
+    would be replaced. One message each; the app and the review go on."""
+    with Review.open(review_path) as review:
+        review.decide([1, 2], "include")
+    link = tmp_path / "link.bib"
+    link.symlink_to(review_path)
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        screen = app.screen
+        for md, bib, csv, said in [(review_path, "s.bib", "", "would destroy the review"),
+                                   ("s.md", f"{review_path}-wal", "", "review's wal file"),
+                                   ("s.md", link, "", "would destroy the review"),
+                                   ("s.md", "s.bib", fifo, "not a regular file")]:
+            screen.query_one("#export-md").value = str(tmp_path / md)
+            screen.query_one("#export-bib").value = str(tmp_path / bib)
+            screen.query_one("#export-csv").value = str(csv)
+            await pilot.press("ctrl+s")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert said in app.said[-1]
+        assert isinstance(app.screen, ExportScreen)
+    assert len(stored(review_path)) > 2  # the review is whole
+    assert not (tmp_path / "s.md").exists() and not (tmp_path / "s.bib").exists()
+
+
 async def test_an_edit_in_the_app_reaches_the_next_export(make_app, review_path, tmp_path):
     """The export reads kept entries: a tag given in the app must drop the tagged one."""
     from reviewer.core.export.bibtex import to_bibtex
@@ -215,13 +247,26 @@ async def test_a_bad_file_at_import_leaves_the_review_as_it_was(tmp_path, review
         assert len(app.screen.state.rows) == 8
 
 
-async def test_the_import_screen_names_the_file_it_reads_and_pulses_for_one(tmp_path):
+async def test_the_import_screen_names_the_file_it_reads_and_pulses_for_one(tmp_path,
+                                                                             monkeypatch):
     import shutil
+    import threading
 
     from textual.widgets import Label, ProgressBar
 
+    from reviewer.tui.screens import importing
     from reviewer.tui.screens.importing import ImportScreen
 
+    # The import is held until the checks are done: a fast machine finished it, and
+    # dismissed the screen, before the test could look at it.
+    release = threading.Event()
+    real_import = importing.import_files
+
+    def held_import(*args, **kwargs):
+        release.wait(10)
+        return real_import(*args, **kwargs)
+
+    monkeypatch.setattr(importing, "import_files", held_import)
     odd = tmp_path / "[bold]dump[red].txt"  # shown as written, not as markup
     shutil.copy(FIXTURE, odd)
     app = ReviewerApp(tmp_path / "new.sqlite", files=[str(odd)], year=2024)
@@ -241,6 +286,8 @@ async def test_the_import_screen_names_the_file_it_reads_and_pulses_for_one(tmp_
         screen._show("store", 2, 8)
         assert str(screen.query_one("#import-label", Label).render()) == "Storing…"
         assert screen.query_one(ProgressBar).total == 8
+        release.set()
+        await _until_main(app, pilot)
 
 
 async def _until_main(app, pilot) -> None:
@@ -263,15 +310,12 @@ async def test_importing_from_the_paper_list_with_path_completion(tmp_path):
         await pilot.pause()
         head = str(app.screen.query_one("#detail-head", Static).render())
         assert "no papers yet" in head and "Press I to import" in head
-        await pilot.press("I", *f'"{tmp_path}/my', "enter")
-        await _until_main(app, pilot)
-        assert any("Cannot read those paths" in m for m in app.said)  # unclosed quote
         await pilot.press("I", *f"{tmp_path}/my")
         await pilot.pause(0.2)
         assert app.screen.query_one("#prompt-input").value == f"{tmp_path}/my"
-        await pilot.press("right")  # accepts the completion, a path with a blank
-        assert app.screen.query_one("#prompt-input").value == f"{tmp_path}/my papers.txt"
-        await pilot.press("ctrl+a", *'"', "end", *'"', "enter")
+        await pilot.press("right")  # accepts the completion: the blank comes escaped
+        assert app.screen.query_one("#prompt-input").value == f"{tmp_path}/my\\ papers.txt"
+        await pilot.press("enter")
         await _until_main(app, pilot)
         assert any("8 new" in m for m in app.said)
         assert len(app.screen.state.rows) == 8
@@ -285,6 +329,9 @@ async def test_importing_a_missing_file_from_the_paper_list(make_app, review_pat
         await pilot.press("I", *"/no/such/dump.txt", "enter")
         await pilot.pause()
         assert any("/no/such/dump.txt: no such file" in m for m in app.said)
+        # Asked again with the path as typed: a failed attempt loses nothing.
+        assert app.screen.query_one("#prompt-input").value == "/no/such/dump.txt"
+        await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)
         assert len(app.screen.state.rows) == 8
 
@@ -303,3 +350,76 @@ async def test_path_completion_offers_folders_and_hides_dot_files(tmp_path):
     assert await suggest(f"{tmp_path}/nothing") is None
     assert await suggest(f"{tmp_path}/no/such/folder/x") is None
     assert await suggest("") is None
+
+
+async def test_quitting_during_an_import_is_no_internal_error(tmp_path, monkeypatch):
+    import threading
+
+    from reviewer.tui.screens import importing
+    from reviewer.tui.screens.importing import ImportScreen
+
+    release = threading.Event()
+    real_import = importing.import_files
+
+    def held_import(*args, **kwargs):
+        release.wait(10)
+        return real_import(*args, **kwargs)
+
+    monkeypatch.setattr(importing, "import_files", held_import)
+    app = ReviewerApp(tmp_path / "new.sqlite", files=[str(FIXTURE)], year=2024)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(50):
+            if isinstance(app.screen, ImportScreen):
+                break
+            await pilot.pause(0.01)
+        screen = app.screen
+        assert isinstance(screen, ImportScreen)
+        await screen.query_one("#import-label").remove()  # as the app's teardown does
+        screen._show("parse", 0, 1)  # a progress update arriving after it
+        release.set()
+        await _until_main(app, pilot)
+    assert app.return_code in (None, 0)
+
+
+async def test_importing_a_fifo_or_a_huge_file_from_the_paper_list_is_refused(
+        make_app, review_path, tmp_path):
+    """A FIFO used to block the import for ever; the app says why in one message and
+    goes on, and nothing is imported (not even the good file given with it)."""
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    huge = tmp_path / "huge.bib"
+    with open(huge, "wb") as fh:
+        fh.truncate(3_000_000_000)  # sparse
+    good = tmp_path / "good.txt"
+    good.write_text("A Paper Nobody Has Seen Before In This Review\n")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        for bad, said in [(fifo, "is a named pipe (FIFO)"), (huge, "is 3 GB, over the import limit")]:
+            await pilot.press("I", *f"{good} {bad}", "enter")
+            await pilot.pause()
+            assert f"{bad}: {said}" in app.said[-1]
+            # The prompt is back with the paths as typed, to be corrected.
+            assert app.screen.query_one("#prompt-input").value == f"{good} {bad}"
+            await pilot.press("escape")
+            await _until_main(app, pilot)
+            assert isinstance(app.screen, MainScreen)
+            assert len(app.screen.state.rows) == 8
+    assert len(stored(review_path)) == 8
+
+
+async def test_a_quote_left_open_by_the_completion_is_closed(tmp_path):
+    import shutil
+
+    dump = tmp_path / "my papers.txt"
+    shutil.copy(FIXTURE, dump)
+    path = tmp_path / "empty.sqlite"
+    app = ReviewerApp(path, year=2024)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("I", *f"'{tmp_path}/my")
+        await pilot.pause(0.2)
+        await pilot.press("right")  # completed inside the quote
+        assert app.screen.query_one("#prompt-input").value == f"'{tmp_path}/my papers.txt"
+        await pilot.press("enter")
+        await _until_main(app, pilot)
+        assert any("8 new" in m for m in app.said)

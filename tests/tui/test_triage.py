@@ -174,7 +174,12 @@ async def test_filters_combine(make_app, review_path):
         await pilot.press("f", "tab", "enter", "down", "down", "enter", "ctrl+s")
         assert [r.id for r in state.view] == [3]
         assert state.filters.label == "starred + include"
-        await pilot.press("f", "ctrl+x")
+        await pilot.press("f", "ctrl+x")  # clears the fields, stays open (issue 17)...
+        decisions = {i: p.decision for i, p in stored(review_path).items()}
+        await pilot.press("0")  # ...so a stray key never reaches the list
+        assert {i: p.decision for i, p in stored(review_path).items()} == decisions
+        assert [r.id for r in state.view] == [3]  # not applied yet
+        await pilot.press("ctrl+s")
         assert len(state.view) == 8
 
 

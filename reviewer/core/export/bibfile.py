@@ -20,6 +20,7 @@ from pathlib import Path
 from ... import __version__
 from .. import model, store
 from ..gc_pause import gc_paused
+from ..paths import check_export_targets, is_review_file
 from ..store import Review
 from . import bibtex
 from .files import write_atomically
@@ -76,7 +77,9 @@ def bib_file(review: Review, selection: Selection, out: str | Path | None = None
         conn.execute("DELETE FROM bib_files")
         conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (RENDERER_KEY, current))
     source = _source(review, out)
-    where, params = selection.where(review)
+    if source and is_review_file(os.fsdecode(source[1]), review.path):
+        source = None  # never open the review's own files (that drops SQLite's locks)
+    where, params = selection.bib_where(review)  # with the crossref/xdata targets
     with gc_paused():
         rows = conn.execute(f"SELECT p.id, p.citekey, f.paper_id IS NOT NULL, b.start, "
                             f"b.size, b.crc FROM papers p "
@@ -176,10 +179,19 @@ def write_bibtex(review: Review, selection: Selection, out: str | Path) -> BibFi
     One transaction: the written keys are frozen (they have left the app) and the places
     of the entries recorded only once the file is in place; a failed write keeps nothing.
     """
+    check_export_targets(review.path, out)
     # Unchecked: the frozen keys and entry rows name papers read in this transaction.
-    with review.transaction(checked=False) as conn:
+    with review.transaction(checked=False):
         bib = bib_file(review, selection, out)
         bib.written = not bib.in_place and write_atomically(out, bib.pieces)
+        record(review, bib, out)
+    return bib
+
+
+def record(review: Review, bib: BibFile, out: str | Path) -> None:
+    """Remember where the entries of ``bib``, now in ``out``, are, and freeze its keys.
+    In the transaction ``bib`` was made in, once the file is in place."""
+    with review.transaction(checked=False) as conn:
         path = _key(out)
         conn.execute("INSERT INTO bib_files (path, used) VALUES (?, "
                      "(SELECT coalesce(max(used), 0) + 1 FROM bib_files)) "
@@ -196,4 +208,3 @@ def write_bibtex(review: Review, selection: Selection, out: str | Path) -> BibFi
             conn.execute("DELETE FROM bib_entries WHERE file_id = ?", (old,))
             conn.execute("DELETE FROM bib_files WHERE id = ?", (old,))
         review.freeze_citekeys(bib.unfrozen)
-    return bib

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 
+from .. import bibraw
 from ..gc_pause import gc_paused
 from ..model import Paper
 
@@ -36,8 +37,6 @@ SPECIAL = {
 _KEEP = re.compile(r"\\[&%$#_]|\$[^$\n]*[\\^_][^$\n]*\$")
 _SPECIALS = re.compile(r"[\\{}%&$#_~^]")
 _WORD = re.compile(r"\S+")
-# The ASCII words _needs_case_protection could accept; the others are never looked at.
-_CASE_CANDIDATE = re.compile(r"(?<!\S)(?:\S+[A-Z]|\d\S*[A-Za-z])\S*")
 # For ASCII titles, the characters that tell whether any word could be a candidate: a
 # capital after another non-blank ("xU", "UU") or a digit ("D"); blanks are what \s is.
 _CASE_CLASSES = bytes(
@@ -101,13 +100,40 @@ def escape(text: str) -> str:
     return "".join(piece if keep else _escape_plain(piece) for keep, piece in _segments(text))
 
 
-def _needs_case_protection(word: str) -> bool:
-    """Acronyms and mixed-case words (CLIP, LoRA, U-Net, 2D): a capital after the first
-    character, or letters after a leading digit."""
-    rest = word[1:]
-    if rest != rest.lower():
+# Proper nouns that sentence-case styles must not lower: languages, places, and the
+# people behind common methods. Title Case words outside this list are left to the style.
+PROPER_NOUNS = frozenset("""
+Africa African America American Arabic Asia Asian Australia Australian Bayes Bayesian
+Bernoulli Boltzmann Brazil Canada Carlo Chinese Dirichlet Dutch English Euclidean Europe
+European Fortran Fourier French Gaussian German Germany Gibbs Haskell Hebbian Hessian
+Hilbert Hindi India Indian Italian Jacobian Japan Japanese Java JavaScript Julia Kalman
+Kolmogorov Korean Lagrangian Langevin Laplace Laplacian Lipschitz Lisp Markov Markovian
+Monte Nash Newton Pareto Poisson Portuguese Python Riemannian Russian Rust Shannon
+Spanish Swahili Turing Wasserstein Wiener Wikipedia Alzheimer Parkinson Crohn Hodgkin
+""".split())
+_PROPER_ALTERNATION = "|".join(sorted(PROPER_NOUNS, key=len, reverse=True))
+
+
+def _part_needs_protection(part: str) -> bool:
+    rest = part[1:]
+    if rest != rest.lower():  # CLIP, LoRA, ImageNet
         return True
-    return word[:1].isdigit() and any(c.isalpha() for c in rest)
+    if part[:1].isdigit():  # 2D, 3D
+        return any(c.isalpha() for c in rest)
+    if part[:1].isupper():
+        if not any(c.isalpha() for c in rest):  # I, C++, C#, version letters (model B)
+            return part != "A"  # "A" in Title Case is the article
+        return part in PROPER_NOUNS or part.removesuffix("'s") in PROPER_NOUNS
+    return False
+
+
+def _needs_case_protection(word: str) -> bool:
+    """Acronyms and mixed-case words (CLIP, LoRA, 2D), lone capitals (C++, model B) and
+    proper nouns (English, Bayesian). A hyphenated word needs it when one of its parts
+    does ("U-Net", "BERT-based"), not for Title Case alone ("Uncertainty-Guided")."""
+    if "-" in word.strip("-"):
+        return any(_part_needs_protection(part) for part in word.split("-") if part)
+    return _part_needs_protection(word)
 
 
 def _brace_word(match: re.Match) -> str:
@@ -118,17 +144,40 @@ def _brace_word(match: re.Match) -> str:
     return f"{lead}{{{core}}}{tail}" if _needs_case_protection(core) else word
 
 
+# Words the byte classes below cannot see: lone capitals and proper nouns.
+_OTHER_CANDIDATE = re.compile(rf"(?<![A-Za-z])(?:[B-Z](?![a-z])|I|(?:{_PROPER_ALTERNATION})"
+                              r"(?![a-z]))")
+
+
+# A title that opens with a name ("Hulu-Med: a generalist..."): the name keeps its case
+# whole, though each of its parts looks like a Title Case word.
+_LEADING_NAME = re.compile(r"(\S+):\s")
+
+
+def _is_name(word: str) -> bool:
+    rest = word[1:]
+    return rest != rest.lower() or word[:1].isdigit()
+
+
 def escape_title(text: str) -> str:
     """Like ``escape``, bracing acronyms and mixed-case words one by one."""
+    name = _LEADING_NAME.match(text)
+    if name and _is_name(name.group(1)) and not text.startswith("{"):
+        return f"{{{escape(name.group(1))}}}" + _escape_title_words(text[name.end(1):])
+    return _escape_title_words(text)
+
+
+def _escape_title_words(text: str) -> str:
     if not _has_special(text):  # the common case: nothing to escape
         if not text.isascii():
             return _WORD.sub(_brace_word, text)
         # Most titles hold no candidate word: two C passes tell so, where the regex scan
         # was two fifths of making an entry.
         classes = text.encode("ascii").translate(_CASE_CLASSES)
-        if b"D" not in classes and b"xU" not in classes and b"UU" not in classes:
+        if b"D" not in classes and b"xU" not in classes and b"UU" not in classes \
+                and not _OTHER_CANDIDATE.search(text):
             return text
-        return _CASE_CANDIDATE.sub(_brace_word, text)
+        return _WORD.sub(_brace_word, text)
     out = []
     for keep, piece in _segments(text):
         if keep:
@@ -168,9 +217,10 @@ def entry_type(paper: Paper) -> str:
     return "misc"
 
 
-def fields(paper: Paper) -> list[tuple[str, str, bool]]:
-    """(name, value, enclose) in the order they are written."""
-    kind = entry_type(paper)
+def fields(paper: Paper, kind: str = "") -> list[tuple[str, str, bool]]:
+    """(name, value, enclose) in the order they are written, for an entry of type
+    ``kind`` (by default the one ``entry_type`` gives)."""
+    kind = kind or entry_type(paper)
     out: list[tuple[str, str, bool]] = []
 
     def add(name: str, value: str, enclose: bool = True) -> None:
@@ -181,6 +231,11 @@ def fields(paper: Paper) -> list[tuple[str, str, bool]]:
     # make every call count.
     add("author", _names(paper))
     add("title", escape_title(paper.title))
+    if not paper.authors and not paper.extra.get("editor"):
+        # natbib styles label and sort an entry without authors by its ``key`` field, else
+        # by the first three letters of the citation key (plainnat's "Med(2023)"): the
+        # name a title opens with, or its first words.
+        add("key", escape(_short_title(paper.title)))
     if paper.venue:
         if kind == "article":
             add("journal", escape(paper.venue))
@@ -194,7 +249,9 @@ def fields(paper: Paper) -> list[tuple[str, str, bool]]:
     add("year", str(paper.year) if paper.year else "")
     if paper.month:
         add("month", MONTHS[paper.month - 1], enclose=False)
-    doi = paper.doi or (f"10.48550/arXiv.{paper.arxiv_id}" if paper.arxiv_id else "")
+    # arXiv's DOI names the preprint: never beside a journal or conference.
+    preprint = paper.arxiv_id and not paper.venue and kind in ("misc", "online", "unpublished")
+    doi = paper.doi or (f"10.48550/arXiv.{paper.arxiv_id}" if preprint else "")
     add("doi", _verbatim(doi))
     if paper.arxiv_id:
         add("eprint", _verbatim(paper.arxiv_id))
@@ -206,8 +263,10 @@ def fields(paper: Paper) -> list[tuple[str, str, bool]]:
     if paper.tags:
         add("keywords", escape(", ".join(paper.tags)))
     notes = []
-    if not paper.authors and paper.author_count:
-        notes.append(f"{paper.author_count} authors")
+    count_note = f"{paper.author_count} authors"
+    if not paper.authors and paper.author_count and paper.extra.get("note") != count_note \
+            and not paper.extra.get("note", "").startswith(count_note + "; "):
+        notes.append(count_note)  # not again when the note came from an earlier export
     if paper.extra.get("note"):
         notes.append(paper.extra["note"])
     if notes:
@@ -222,7 +281,7 @@ HEADER = "% Exported by reviewer. UTF-8. Citation keys never change once exporte
 # every file: an entry then reads the same whatever else is exported with it, so a .bib
 # under version control changes only where its papers did, and a rendered entry can be
 # kept for the next export (export/bibfile.py).
-FIELD_NAMES = ("author", "title", "journal", "booktitle", "howpublished", *EXTRA_ORDER,
+FIELD_NAMES = ("author", "title", "key", "journal", "booktitle", "howpublished", *EXTRA_ORDER,
                "year", "month", "doi", "eprint", "archiveprefix", "primaryclass", "url",
                "abstract", "keywords", "note", "annote")
 _LEAD = {name: f"  {name.ljust(max(map(len, FIELD_NAMES)))} = " for name in FIELD_NAMES}
@@ -244,8 +303,22 @@ def join(entries: list[str]) -> str:
     return HEADER + "\n".join(entries)
 
 
+def _short_title(title: str) -> str:
+    name = _LEADING_NAME.match(title)
+    if name:
+        return name.group(1)
+    words = title.split()
+    return " ".join(words[:3]).rstrip(":,;.") if words else title
+
+
+def _lead(name: str) -> str:
+    return _LEAD.get(name) or f"  {name.ljust(len(_LEAD['author']) - 5)} = "
+
+
 def entry(paper: Paper) -> str:
     """One entry, ending with a newline."""
+    if bibraw.TYPE in paper.extra:
+        return _imported_entry(paper)
     entry_fields = fields(paper)
     # One list and one join per entry: building it from f-strings copied every abstract
     # several more times.
@@ -256,3 +329,92 @@ def entry(paper: Paper) -> str:
         out[-1] = "}\n" if entry_fields[-1][2] else "\n"  # no comma after the last field
     out.append("}\n")
     return "".join(out)
+
+
+def imported_fields(paper: Paper) -> list[tuple[str, str]]:
+    """(name, BibTeX value) of an entry read from a .bib (bibraw), as it came: its
+    fields in their order and as written, except the metadata groups changed since the
+    import (a merge, the user), written from the paper instead."""
+    extra = paper.extra
+    raw = bibraw.raw_fields(extra)
+    changed = bibraw.changed_groups(paper, extra.get(bibraw.SIG, ""))
+    if not changed:
+        return list(raw.items())
+    made = {name: (value, enclose)
+            for name, value, enclose in fields(paper, extra[bibraw.TYPE])}
+    generated: dict[str, tuple[str, bool]] = {}
+    dropped: dict[str, str] = {}  # raw field -> the changed group it belongs to
+    for group in changed:
+        _, holds, writes = bibraw.GROUPS[group]
+        dropped.update((name, group) for name in holds if name in raw)
+        generated.update((name, made[name]) for name in writes
+                         if name in made and (name not in raw or name in holds))
+    out: list[tuple[str, str]] = []
+    written: set[str] = set()
+
+    def add_group(group: str) -> None:
+        written.add(group)
+        for name in bibraw.GROUPS[group][2]:
+            if name in generated:
+                value, enclose = generated[name]
+                out.append((name, f"{{{value}}}" if enclose else value))
+
+    for name, value in raw.items():
+        if name not in dropped:
+            out.append((name, value))
+        elif dropped[name] not in written:
+            add_group(dropped[name])
+    for group in changed:
+        if group not in written:
+            add_group(group)
+    return out
+
+
+def settle_imported(paper: Paper) -> None:
+    """After a merge changed a paper read from a .bib: its kept fields become what the
+    export writes, so that the next import of that export reads the same fields."""
+    extra = paper.extra
+    if bibraw.TYPE not in extra or not bibraw.changed_groups(paper, extra.get(bibraw.SIG, "")):
+        return
+    kept = dict(imported_fields(paper))
+    # A new dict: callers compare it with the one before.
+    paper.extra = {k: v for k, v in extra.items() if not k.startswith(bibraw.PREFIX)}
+    bibraw.keep(paper, extra[bibraw.TYPE], extra[bibraw.KEY], kept,
+                bibraw.FROM_EXPORT in extra)
+
+
+def _imported_entry(paper: Paper) -> str:
+    """An entry read from a .bib, written back as it came (imported_fields); tags and
+    the note are the user's, always written from the paper."""
+    raw = bibraw.raw_fields(paper.extra)
+    out = []
+    for name, value in imported_fields(paper):
+        if name == "annote" and paper.note.strip():
+            value = f"{{{escape(paper.note.strip())}}}"
+        elif name == "keywords" and paper.tags:
+            value = _with_tags(value, paper.tags)
+        out.append((name, value))
+    if paper.tags and "keywords" not in raw:
+        out.append(("keywords", f"{{{escape(', '.join(paper.tags))}}}"))
+    if paper.note.strip() and "annote" not in raw:
+        out.append(("annote", f"{{{escape(paper.note.strip())}}}"))
+    kind = paper.extra[bibraw.TYPE]
+    if not out:
+        return f"@{kind}{{{paper.citekey},\n}}\n"
+    lines = [f"@{kind}{{{paper.citekey}"]
+    lines += [f"{_lead(name)}{value}" for name, value in out]
+    return ",\n".join(lines) + "\n}\n"
+
+
+def _with_tags(value: str, tags: list[str]) -> str:
+    """The imported keywords and the tags they lack."""
+    from ..latex import decode_latex
+
+    have = {k.strip().lower() for k in re.split(r"[;,]", decode_latex(value.strip("{}")))}
+    new = [tag for tag in tags if tag.lower() not in have]
+    if not new:
+        return value
+    added = escape(", ".join(new))
+    if value.startswith("{") and value.endswith("}"):
+        return f"{value[:-1]}, {added}}}" if value[1:-1].strip() else f"{{{added}}}"
+    return f"{value} # {{, {added}}}"  # a macro: concatenated

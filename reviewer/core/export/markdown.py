@@ -16,6 +16,7 @@ from pathlib import Path
 from ..model import Paper
 from ..store import Review
 from ..text import clean_block, clean_text
+from .prisma import PrismaCounts, prisma_counts
 
 # Characters that mean something in pandoc's Markdown (or CommonMark) inside a line.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|@~^$&#!])")
@@ -41,31 +42,51 @@ def _quote(note: str, indent: str) -> list[str]:
     return [f"{indent}> {line}".rstrip() for line in lines]
 
 
-@dataclass(slots=True)
-class Counts:
-    """The PRISMA-style flow of the review."""
+@dataclass(slots=True, frozen=True)
+class Source:
+    """A dump the review read: its file, format label, first import date and records."""
 
+    file: str
+    label: str
+    date: str
     records: int
-    files: int
-    screened: int
-    excluded: int
-    maybe: int
-    undecided: int
-    included: int
-    selected: int
 
 
-def counts(review: Review, selected: int) -> Counts:
-    stats = review.stats()
-    records = review.conn.execute(
-        "SELECT count(*) FROM sources s JOIN papers p ON p.id = s.paper_id "
-        "WHERE p.removed = 0").fetchone()[0]
-    return Counts(records=records, files=stats["files"], screened=stats["papers"],
-                  excluded=stats["exclude"], maybe=stats["maybe"],
-                  undecided=stats["undecided"], included=stats["include"], selected=selected)
+def sources(review: Review) -> list[Source]:
+    from ..parsers import FORMATS
+
+    rows = review.conn.execute(
+        "SELECT s.file, s.format, min(b.at), count(*) FROM sources s "
+        "JOIN papers p ON p.id = s.paper_id LEFT JOIN batches b ON b.id = s.batch "
+        "WHERE p.removed = 0 GROUP BY s.file, s.format ORDER BY min(b.at), s.file").fetchall()
+    return [Source(Path(file).name, FORMATS.get(fmt, fmt), (at or "")[:10], n)
+            for file, fmt, at, n in rows]
 
 
-def _paper_bullet(paper: Paper) -> list[str]:
+# "@name" in the user's Markdown: a citation to pandoc, which fails (or warns) on a key
+# the bibliography lacks. Only keys the .bib holds stay citations.
+_AT_KEY = re.compile(r"(?<![\\\w])@(\{[^{}\n]*\}|\w[\w:.#$%&+?<>~/-]*)")
+_CODE_SPAN = re.compile(r"(`+)[^`]*?\1")
+
+
+def keep_citations(text: str, keys: set[str]) -> str:
+    """``text`` with every ``@name`` that is no key of ``keys`` escaped with a
+    backslash;
+    code spans are left alone."""
+    def one(match: re.Match) -> str:
+        key = match.group(1).strip("{}").rstrip(".,;:?!")
+        return match.group(0) if key in keys else "\\" + match.group(0)
+
+    out, position = [], 0
+    for code in _CODE_SPAN.finditer(text):
+        out.append(_AT_KEY.sub(one, text[position:code.start()]))
+        out.append(code.group(0))
+        position = code.end()
+    out.append(_AT_KEY.sub(one, text[position:]))
+    return "".join(out)
+
+
+def _paper_bullet(paper: Paper, keys: set[str]) -> list[str]:
     parts = [f"- {cite(paper.citekey)} *{md_escape(paper.title)}*"]
     if paper.year:
         parts.append(f" ({paper.year})")
@@ -77,7 +98,7 @@ def _paper_bullet(paper: Paper) -> list[str]:
     lines = ["".join(parts)]
     if paper.note.strip():
         lines.append("")
-        lines += _quote(paper.note, "  ")
+        lines += _quote(keep_citations(paper.note, keys), "  ")
         lines.append("")  # so the next bullet cannot read as part of the quote
     return lines
 
@@ -92,68 +113,86 @@ def _table(papers: list[Paper]) -> list[str]:
 
 
 def skeleton(review: Review, papers: list[Paper], bib_path: str | None,
-             title: str | None = None, scope: str = "") -> str:
-    """The Markdown text of the survey skeleton over ``papers``."""
+             title: str | None = None, scope: str = "", prisma_path: str | None = None,
+             flow: PrismaCounts | None = None) -> str:
+    """The Markdown text of the survey skeleton over ``papers``; ``prisma_path`` links the
+    flow diagram drawn from ``flow`` (the review's own counts if None)."""
     chosen = {p.id: p for p in papers}
+    keys = {p.citekey for p in papers}
     doc_title = title or f"Survey draft: {review.name}"
-    front = ["---", f"title: {json.dumps(doc_title, ensure_ascii=False)}"]
+    front = ["---", f"title: {json.dumps(doc_title, ensure_ascii=False)}",
+             "abstract: " + json.dumps(
+                 "*To write: the question this survey answers, how the papers were found "
+                 "and chosen, and what they show.*")]
     if bib_path:
         front.append(f"bibliography: {json.dumps(bib_path, ensure_ascii=False)}")
-    front += ["link-citations: true", "---", ""]
+    # Sections are numbered once, by pandoc (its LaTeX output; -N for the others).
+    front += ["link-citations: true", "numbersections: true", "---", ""]
 
-    c = counts(review, len(papers))
+    c = flow or prisma_counts(review)
     years = sorted(p.year for p in papers if p.year)
     span = ("" if not years else f", published in {years[0]}" if years[0] == years[-1]
             else f", published from {years[0]} to {years[-1]}")
+    lists = "list" if c.files == 1 else "lists"
     out = front + [
-        "# Abstract", "",
-        "*To write: the question this survey answers, how the papers were found and "
-        "chosen, and what they show.*", "",
         "# Introduction", "",
         "*To write: why this survey, for whom, and what it leaves out.*", "",
-        f"This survey covers {c.selected} papers ({md_escape(scope)}){span}, chosen from "
-        f"{c.screened} distinct papers gathered from {c.files} "
-        f"{'list' if c.files == 1 else 'lists'}.", "",
+        f"This survey covers {len(papers)} papers ({md_escape(scope)}){span}, chosen from "
+        f"{c.papers} distinct papers gathered from {c.files} {lists}.", "",
+        "# Methods", "",
+        f"Records were gathered from {c.files} {lists}:", "",
+    ]
+    for source in sources(review):
+        dated = f", imported {source.date}" if source.date else ""
+        out.append(f"- {md_escape(source.file)} ({md_escape(source.label)}{dated}): "
+                   f"{source.records} {'record' if source.records == 1 else 'records'}")
+    out += [
+        "", "*To write: the inclusion and exclusion criteria the papers were screened "
+        "against.*", "",
         "| Stage | Papers |", "|:------|-------:|",
-        f"| Records found in {c.files} {'list' if c.files == 1 else 'lists'} | {c.records} |",
-        f"| Duplicates merged | {c.records - c.screened} |",
+        f"| Records found in {c.files} {lists} | {c.records} |",
+        f"| Duplicates merged | {c.duplicates} |",
+        f"| Distinct papers | {c.papers} |",
         f"| Papers screened | {c.screened} |",
         f"| Excluded | {c.excluded} |",
+        *[f"| Excluded: {md_escape(reason)} | {n} |" for reason, n in c.reasons],
+        *([f"| Excluded: no reason recorded | {c.without_reason} |"]
+          if c.reasons and c.without_reason else []),
         f"| Maybe | {c.maybe} |",
         f"| Not yet decided | {c.undecided} |",
         f"| Included | {c.included} |",
-        f"| Cited in this draft | {c.selected} |", "",
+        f"| Cited in this draft | {len(papers)} |", "",
     ]
+    if prisma_path:
+        out += ["!" + _link(prisma_path, "Flow of records through the review (PRISMA 2020)"),
+                ""]
 
     placed: set[int] = set()
-    number = 0
     for section in review.sections():
         members = [chosen[i] for i in section.paper_ids if i in chosen]
         placed.update(p.id for p in members)
-        number += 1
-        out += [f"# {number}. {md_escape(section.title)}", ""]
-        if section.description:
-            out += [md_escape(section.description), ""]
+        out += [f"# {md_escape(section.title)}", ""]
+        if section.description:  # the user's Markdown, as notes are
+            out += [keep_citations(clean_block(section.description).strip("\n"), keys), ""]
         if not members:
             out += ["*No selected paper in this section yet.*", ""]
             continue
         for paper in members:
-            out += _paper_bullet(paper)
+            out += _paper_bullet(paper, keys)
         out += ["", f"Table: {md_escape(section.title)} at a glance.", ""]
         out += _table(members) + [""]
 
     unsorted = [p for p in papers if p.id not in placed]
     if unsorted:
-        number += 1
-        out += [f"# {number}. Not yet in a section", "",
+        out += ["# Not yet in a section", "",
                 "*Selected papers that no section holds yet.*", ""]
         for paper in unsorted:
-            out += _paper_bullet(paper)
+            out += _paper_bullet(paper, keys)
         out += [""]
 
     out += ["# Open problems", "", "*To write.*", "",
             "# Conclusion", "", "*To write.*", "",
-            "# References", "", "::: {#refs}", ":::", ""]
+            "# References {.unnumbered}", "", "::: {#refs}", ":::", ""]
     # A note ends with a blank line of its own; never leave two in a row.
     return re.sub(r"\n{3,}", "\n\n", "\n".join(out))
 

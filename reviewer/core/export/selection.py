@@ -59,6 +59,19 @@ class Selection:
                 params.append(review.section(self.section).id)
         return " AND ".join(clauses), params
 
+    def bib_where(self, review: Review) -> tuple[str, list[Any]]:
+        """``where``, plus the entries the chosen ones take fields from (an imported
+        entry's ``crossref``, ``xdata``, ``entryset``), which a .bib must hold for biber
+        and bibtex to resolve them, as Better BibTeX adds them."""
+        where, params = self.where(review)
+        if self.everything:
+            return where, params
+        targets = referenced_entries(review, where, params)
+        if not targets:
+            return where, params
+        marks = ",".join("?" * len(targets))
+        return f"(({where}) OR (p.removed = 0 AND p.id IN ({marks})))", [*params, *targets]
+
     def papers(self, review: Review) -> list[Paper]:
         papers = review.papers(sources=False)  # exports never cite where a paper came from
         if self.everything:
@@ -76,3 +89,39 @@ class Selection:
         if self.section:
             chosen.append(F.InSection(review.section(self.section).title))
         return F.apply(chosen, papers)
+
+
+_REFERENCES = ("bib:crossref", "bib:xdata", "bib:entryset")
+
+
+def referenced_entries(review: Review, where: str, params: list[Any]) -> list[int]:
+    """The papers (ids, not chosen by ``where``) whose imported keys the chosen papers
+    reference, and those these reference in turn."""
+    import json
+
+    conn = review.conn
+    likes = " OR ".join(f"p.extra LIKE '%\"{name}\"%'" for name in _REFERENCES)
+    rows = conn.execute(f"SELECT p.id, p.extra FROM papers p WHERE ({where}) AND ({likes})",
+                        params).fetchall()
+    chosen = {pid for pid, _ in rows}
+    found: set[int] = set()
+    extras = [json.loads(extra) for _, extra in rows]
+    while extras:
+        keys = {key.strip() for extra in extras for name in _REFERENCES
+                for key in extra.get(name, "").strip("{}").split(",") if key.strip()}
+        if not keys:
+            break
+        marks = ",".join("?" * len(keys))
+        new = [(pid, extra) for pid, extra in conn.execute(
+            f"SELECT id, extra FROM papers WHERE removed = 0 AND citekey IN ({marks})",
+            sorted(keys)) if pid not in chosen and pid not in found]
+        found.update(pid for pid, _ in new)
+        extras = [json.loads(extra) for _, extra in new]
+    # Whatever ``where`` chose already is no target to add.
+    if found:
+        marks = ",".join("?" * len(found))
+        already = {pid for (pid,) in conn.execute(
+            f"SELECT p.id FROM papers p WHERE ({where}) AND p.id IN ({marks})",
+            [*params, *sorted(found)])}
+        found -= already
+    return sorted(found)

@@ -19,6 +19,8 @@ __all__ = ["FORMATS", "ParseContext", "ParseResult", "Skipped", "detect_format",
 # Most specific first: on equal scores the earlier format wins.
 FORMATS: dict[str, str] = {
     "bibtex": "BibTeX file",
+    "ris": "RIS file",
+    "csv": "CSV of a screening tool",
     "arxiv": "arXiv listing or daily e-mail",
     "hf": "Hugging Face Daily Papers page",
     "markdown": "Markdown list",
@@ -57,8 +59,8 @@ def detect_format(text: str, file: str = "<text>") -> str:
     if scores[best] < MIN_SCORE:
         raise InputError(
             file,
-            "unrecognised format: not a Hugging Face or arXiv page, BibTeX, Markdown or a "
-            "list of titles (force one with --format)",
+            "unrecognised format: not a Hugging Face or arXiv page, BibTeX, RIS, a "
+            "screening CSV, Markdown or a list of titles (force one with --format)",
         )
     return best
 

@@ -12,8 +12,10 @@ import logging
 import re
 from dataclasses import dataclass
 
+from .. import bibraw
 from ..latex import decode_latex, strip_braces
 from ..model import Paper, Source
+from ..paths import show
 from ..text import (arxiv_id_from_doi, arxiv_id_from_url, clean_text, extract_links,
                     normalize_arxiv_id, normalize_doi)
 from .base import ParseContext, ParseResult
@@ -44,8 +46,13 @@ def detect(sample: str) -> float:
     return 0.95 if has_fields else 0.6
 
 
+# The first line of every .bib reviewer writes (export/bibtex.py HEADER).
+EXPORT_HEADER = "% Exported by reviewer."
+
+
 def parse(text: str, ctx: ParseContext) -> ParseResult:
-    return _parse_part(text, ctx).finish()
+    own = text.lstrip("\ufeff").startswith(EXPORT_HEADER)
+    return _parse_part(text, ctx, own=own).finish()
 
 
 @dataclass(slots=True)
@@ -60,8 +67,8 @@ class _Part:
         return self.result
 
 
-def _parse_part(text: str, ctx: ParseContext) -> _Part:
-    """Read the blocks of ``text``."""
+def _parse_part(text: str, ctx: ParseContext, own: bool = False) -> _Part:
+    """Read the blocks of ``text``; ``own``: the file is one reviewer exported."""
     from bibtexparser.model import DuplicateBlockKeyBlock
 
     result = ParseResult()
@@ -71,7 +78,7 @@ def _parse_part(text: str, ctx: ParseContext) -> _Part:
     for block in library.failed_blocks:
         line = (block.start_line or 0) + 1
         if isinstance(block, DuplicateBlockKeyBlock):  # an @string defined twice
-            notes.append((line, f"{ctx.file}:{line}: @string {block.key!r} defined again; "
+            notes.append((line, f"{show(ctx.file)}:{line}: @string {block.key!r} defined again; "
                                 "the first definition is used"))
             continue
         error = block.error
@@ -80,31 +87,93 @@ def _parse_part(text: str, ctx: ParseContext) -> _Part:
         result.skip(line, f"unreadable BibTeX block ({reason})")
 
     macros = {k.lower(): s.value for k, s in library.strings_dict.items()}
+    controls = _CONTROL.search(text) is not None  # one scan, not one per field
     entries = library.entries
     by_key = {e.key: e for e in entries if e.key not in repeated}
+    for e in entries:  # biblatex's key aliases (``ids``) name the entry as well
+        ids = e.fields_dict.get("ids") or e.fields_dict.get("IDS")
+        if ids is not None and isinstance(ids.value, str):
+            for alias in ids.value.split(","):
+                by_key.setdefault(alias.strip(), e)
     lines = [(entry.start_line or 0) + 1 for entry in entries]
     for entry, line in zip(entries, lines):
         if entry.key in repeated:
             entry.key = repeated[entry.key]
-            notes.append((line, f"{ctx.file}:{line}: duplicate entry key {entry.key!r}"))
-        fields = {f.key.lower(): _concatenate(value, macros) for f in entry.fields
-                  if isinstance(value := f.value, str)}
+            notes.append((line, f"{show(ctx.file)}:{line}: duplicate entry key {entry.key!r}"))
+        fields, raw = _fields(entry, macros, controls)
         if "crossref" in fields:
             _inherit(fields, by_key)
         if not clean_text(strip_braces(fields.get("title", ""))):
             # Reference managers keep such entries (name lists, cross-referenced parts):
             # so do we, under a title that says what is missing.
+            # The placeholder is for the screen only: the export writes the entry's own
+            # fields (bibraw), so no "Untitled" reaches a bibliography.
             fields["title"] = f"Untitled ({entry.key})"
-            notes.append((line, f"{ctx.file}:{line}: entry {entry.key!r} has no title; "
-                                f"imported as {fields['title']!r}"))
+            if entry.entry_type.lower() not in _CONTAINERS:
+                notes.append((line, f"{show(ctx.file)}:{line}: entry {entry.key!r} has no "
+                                    f"title; shown as {fields['title']!r}"))
         try:
             paper = _paper(entry.entry_type.lower(), fields)
+            bibraw.keep(paper, entry.entry_type.lower(), entry.key, raw, own)
         except Exception as exc:  # one odd entry must not cost the rest of the file
             result.skip(line, f"entry {entry.key!r} could not be read ({exc})")
             continue
         paper.sources = [Source(ctx.file, line, NAME)]
         result.papers.append(paper)
     return _Part(result, notes)
+
+
+# Entries that hold fields for others (biblatex's @xdata, @set): no title expected.
+_CONTAINERS = frozenset({"xdata", "set"})
+
+
+def _fields(entry, macros: dict[str, str], controls: bool = True
+            ) -> tuple[dict[str, str], dict[str, str]]:
+    """The entry's fields, macros and concatenations resolved, and the same fields as
+    BibTeX text to write back (bibraw): braced, or bare where the file left them bare
+    and unresolved (``month = jan``, a macro the file does not define)."""
+    fields: dict[str, str] = {}
+    raw: dict[str, str] = {}
+    for f in entry.fields:
+        value = f.value
+        if not isinstance(value, str):
+            continue
+        name = f.key.lower()
+        bare = getattr(f, "enclosing", None) == "no-enclosing"
+        if "%" in name:  # a comment line before the field: bibtexparser reads it as part
+            name = _COMMENT_LINE.sub("", name).strip()  # of the field's name
+        if bare and "%" in value:  # a comment after the value
+            value, bare = _without_comment(value)
+        resolved = _concatenate(value, macros)
+        fields[name] = resolved
+        bare = bare and resolved == value
+        kept = value if bare else "{" + resolved + "}"
+        raw[name] = _CONTROL.sub("", kept) if controls else kept
+    return fields, raw
+
+
+# A comment after a field (``title = {X}, % why``), as biber reads it; bibtexparser would
+# read a comma in it as the end of a field. The line itself stays (line numbers).
+_FIELD_COMMENT = re.compile(r"([}\"],?)[ \t]+%[^\n]*$", re.M)
+# Control characters (an ANSI colour, a NUL) never reach the export; tabs and line
+# breaks are layout.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# A line that is a comment, as biber reads it: ``%@book{old,`` is no entry.
+_LINE_COMMENT = re.compile(r"^[ \t]*%[^\n]*", re.M)
+_COMMENT_LINE = re.compile(r"%[^\n]*(?:\n|$)")
+_TRAILING_COMMENT = re.compile(r"(.*?[}\"])[ \t]*%[^\n]*", re.S)
+
+
+def _without_comment(value: str) -> tuple[str, bool]:
+    """``{x}  % comment`` -> (``x``, False): the value without the comment; bare
+    (True) when what is left is not enclosed either."""
+    from bibtexparser.middlewares import RemoveEnclosingMiddleware
+
+    match = _TRAILING_COMMENT.fullmatch(value)
+    if not match:
+        return value, True
+    inner, enclosing = RemoveEnclosingMiddleware._strip_enclosing(match.group(1))
+    return (inner, False) if enclosing != "no-enclosing" else (value, True)
 
 
 def _library(text: str):
@@ -126,6 +195,8 @@ def _library(text: str):
 
     bibtex_marks.install()
     _quiet(logging.getLogger("bibtexparser"))
+    if "%" in text:
+        text = _FIELD_COMMENT.sub(r"\1", _LINE_COMMENT.sub("", text))
     library = bibtexparser.parse_string(text, parse_stack=[])
     repeated: dict[str, str] = {}
     if any(isinstance(block, DuplicateBlockKeyBlock) for block in library.failed_blocks):
@@ -227,6 +298,10 @@ def _names_one_by_one(raw: str) -> list[str]:
             continue
         if person.lower() == "others":
             names.append("others")
+            continue
+        if person.count(",") > 2 and "{" not in person:
+            # More parts than "von Last, Jr, First": BibTeX would guess; carried as written.
+            names.append(clean_text(decode_latex(person)))
             continue
         simple = _simple_name(person)
         if simple:

@@ -1,7 +1,8 @@
 """Plain lists: one paper title per line, the format of last resort.
 
-Numbering and bullets are dropped; an arXiv id, DOI, URL or year written on the line is
-kept and removed from the title. Lines that do not read like a title (code, CSV rows,
+Numbering and bullets are dropped; an arXiv id, DOI, URL, a year set apart at the end
+("(2021)", ", 2021") or a citation ("(Li et al. 2023)") written on the line is kept and
+removed from the title; a year after a blank is part of the title. Lines that do not read like a title (code, CSV rows,
 log lines, numbers) are reported as skipped, and a file made mostly of them is not
 recognised as a list at all.
 """
@@ -21,7 +22,15 @@ MAX_TITLE = 400
 _NUMBERING = re.compile(r"^\s*(?:\(?\d{1,4}[.):]|[-*+•·▪‣◦]|\[\s?[xX ]?\s?\])\s+")
 _URL = re.compile(r"<?https?://\S+>?")
 _DOI = re.compile(r"\b(?:doi:\s*)?10\.\d{4,9}/\S+", re.IGNORECASE)
-_YEAR = re.compile(r"[\s,.(\[]+((?:19[5-9]|20[0-4])\d)[)\].,;]*\s*$")
+# A year set apart at the end of the line ("Title, 2021", "Title (2021)", "Title. 2021")
+# is the paper's; a year after a blank belongs to the title: "The BraTS Challenge 2021"
+# and "... 2022" are two papers.
+_YEAR = re.compile(r"(?:\s*[,.;]\s*|\s*[(\[]\s*)((?:19[5-9]|20[0-4])\d)[)\].,;]*\s*$")
+# A citation in parentheses: "LLaVA-Med (Li et al. 2023)", "(Smith and Jones, 2020)".
+_CITED = re.compile(r"\s*\((?:[^()]*?\bet al\.?|[A-Z][\w'-]+(?:\s+(?:and|&)\s+[A-Z][\w'-]+)?)"
+                    r",?\s+((?:19[5-9]|20[0-4])\d)[a-z]?\)[.,;]?\s*$")
+# Inline math is a title's ("$\beta$-VAE: ..."), not code.
+_MATH = re.compile(r"\$[^$\n]{1,40}\$")
 # A new-style id standing last on the line needs no "arXiv" before it: "Swin 2103.14030".
 _TRAILING_ID = re.compile(r"\s(\d{2}(?:0[1-9]|1[0-2])\.\d{4,5})(?:v\d+)?[.,;]?\s*$")
 _CODE_CHARS = re.compile(r"[{};=<>|\\^~`$]")
@@ -57,7 +66,7 @@ def _strip_refs(line: str) -> tuple[str, str, str, str, int | None]:
             line = line[: match.start()]
     line = re.sub(r"\barXiv(?:\s*preprint)?\s*:?\s*$", "", line, flags=re.IGNORECASE)
     year = None
-    match = _YEAR.search(line)
+    match = _CITED.search(line) or _YEAR.search(line)
     if match:
         year = int(match.group(1))
         line = line[: match.start()]
@@ -74,7 +83,8 @@ def title_problem(title: str) -> str | None:
     letters = sum(c.isalpha() for c in title)
     if letters < 0.6 * len(title.replace(" ", "")):
         return "mostly digits or symbols"
-    if len(_CODE_CHARS.findall(title)) > 2 or title.endswith((";", "{", "}", ":", ",")):
+    if len(_CODE_CHARS.findall(_MATH.sub("x", title))) > 2 or \
+            title.endswith((";", "{", "}", ":", ",")):
         return "looks like code"
     if title.count(",") >= 4 and len(words) < 3 * title.count(","):
         return "looks like a table row"
@@ -122,6 +132,8 @@ def parse(text: str, ctx: ParseContext) -> ParseResult:
             continue
         title, arxiv_id, doi, url, year = _read(raw)
         problem = title_problem(title)
+        if problem == "a single word" and _CITED.search(raw):
+            problem = None  # "LLaVA-Med (Li et al. 2023)": a name, cited
         if problem:
             result.skip(number, f"not a title ({problem})")
             continue

@@ -199,11 +199,12 @@ def parse(text: str, ctx: ParseContext) -> ParseResult:
             item_line = (token.map[0] + 1) if token.map else 0
         elif kind == "list_item_close":
             labels.pop()
+            item_line = None  # an empty item ("-" alone): the next paragraph is not its text
         elif kind == "inline" and item_line is not None:
             item = _inline_item(token, item_line)
             nested = index + 2 < len(tokens) and tokens[index + 2].type in (
                 "bullet_list_open", "ordered_list_open")
-            if nested and not item.links and not item.anchors and item.title:
+            if nested and labels and not item.links and not item.anchors and item.title:
                 labels[-1] = item.title  # a bullet that only labels the papers under it
             else:
                 emit(item)

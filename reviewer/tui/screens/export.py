@@ -1,5 +1,5 @@
-"""The e screen: export BibTeX and the Markdown skeleton, with a live preview of it, and
-the screening as a spreadsheet if asked."""
+"""The e screen: export BibTeX and the Markdown skeleton (with its PRISMA flow diagram),
+with a live preview of it, and the screening as a spreadsheet if asked."""
 
 from __future__ import annotations
 
@@ -13,9 +13,11 @@ from textual.screen import Screen
 from textual.widgets import Input, Label, Markdown, Select
 
 from ...core.errors import ReviewerError
-from ...core.export.markdown import relative_bib, skeleton
+from ...core.export.markdown import skeleton
+from ...core.export.prisma import beside
 from ...core.export.selection import Selection
 from ...core.model import Decision
+from ...core.paths import check_export_targets, show
 from ...core.store import Review
 from ..widgets.footer import Footer
 
@@ -68,7 +70,8 @@ class ExportScreen(Screen[None]):
     @on(Select.Changed, "#export-selection")
     def refresh_preview(self) -> None:
         papers = self.selection.papers(self.review)
-        text = skeleton(self.review, papers, "survey.bib", scope=self.selection.describe())
+        text = skeleton(self.review, papers, "survey.bib", scope=self.selection.describe(),
+                        prisma_path="survey-prisma.svg")
         # Textual's Markdown widget does not read YAML front matter: preview the body.
         body = text.split("\n---\n", 1)[1] if text.startswith("---\n") else text
         self.query_one("#export-preview", Markdown).update(body)
@@ -78,40 +81,37 @@ class ExportScreen(Screen[None]):
         bib = Path(self.query_one("#export-bib", Input).value).expanduser()
         sheet = self.query_one("#export-csv", Input).value.strip()
         csv = Path(sheet).expanduser() if sheet else None
-        paths = [md.resolve(), bib.resolve()] + ([csv.resolve()] if csv else [])
-        if len(set(paths)) < len(paths):
-            self.notify("Each file needs a name of its own.", severity="error")
+        svg = beside(md)
+        try:  # by name and inode only: this process holds the review open
+            check_export_targets(self.review.path, md, bib, svg, *([csv] if csv else []))
+        except ReviewerError as exc:
+            self.notify(str(exc), severity="error")
             return
         self.write(md, bib, csv, self.selection)
 
     @work(thread=True, exclusive=True, group="export")
     def write(self, md: Path, bib: Path, csv: Path | None, selection: Selection) -> None:
-        from ...core.export.bibfile import write_bibtex
-        from ...core.export.files import write_atomically
-        from ...core.export.spreadsheet import to_csv
+        from ...core.export.survey import write_survey
 
+        svg = beside(md)
         review = Review.open(self.review.path)  # this thread's own connection
         try:
-            with review.transaction():  # the skeleton cites exactly the .bib's papers
-                write_bibtex(review, selection, bib)
-                papers = selection.papers(review)
-                write_atomically(md, skeleton(review, papers, relative_bib(md, bib),
-                                              scope=selection.describe()))
-                if csv is not None:  # the same papers, whose keys the .bib froze
-                    write_atomically(csv, to_csv(papers))
+            # The skeleton cites exactly the .bib's papers; a kill leaves all old or all new.
+            survey = write_survey(review, selection, md, bib, csv=csv, svg=svg)
+        except ReviewerError as exc:  # busy, a full disk: nothing was written or frozen
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
         except OSError as exc:
             self.app.call_from_thread(self.notify, f"Cannot write: {exc.strerror or exc}",
                                       severity="error")
             return
-        except ReviewerError as exc:  # the review is busy: nothing was written or frozen
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
-            return
         finally:
             review.close()
-        files = f"{md}, {bib} and {csv}" if csv else f"{md} and {bib}"
-        self.app.call_from_thread(self.notify, f"Wrote {len(papers)} papers to {files}."
-                                  f" Render: pandoc {md.name} --citeproc -o survey.html",
-                                  timeout=6)
+        names = [show(md), show(bib), show(svg.name)] + ([show(csv)] if csv else [])
+        files = f"{', '.join(names[:-1])} and {names[-1]}"
+        self.app.call_from_thread(self.notify, f"Wrote {len(survey.papers)} papers to "
+                                  f"{files}. Render: pandoc {show(md.name)} --citeproc "
+                                  "-o survey.html", timeout=6)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -69,7 +69,7 @@ class FilterScreen(ModalScreen[F.AllOf | None]):
                 yield Input(str(years.end or "") if years else "", placeholder="to",
                             id="f-year-to", type="integer")
             yield Label("tab moves · space toggles · enter in a field or ctrl+s applies · "
-                        "ctrl+x clears · escape cancels", classes="hint")
+                        "ctrl+x clears the fields · escape cancels", classes="hint")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -109,7 +109,16 @@ class FilterScreen(ModalScreen[F.AllOf | None]):
             self.notify("Years must be whole numbers.", severity="error")
 
     def action_clear(self) -> None:
-        self.dismiss(F.AllOf())
+        """Clear every field and stay open: the user applies (or cancels) next. Closing
+        here sent the keys typed after it to the list (a stray 0 undecided a paper)."""
+        for switch in self.query(Switch):
+            switch.value = False
+        for select in self.query(Select):
+            select.clear()
+        for field in self.query(Input):
+            field.value = ""
+        self.query_one("#f-starred", Switch).focus()
+        self.notify("Filters cleared: ctrl+s applies, escape cancels", timeout=3)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -17,6 +17,7 @@ from textual.worker import get_current_worker
 from ...core.errors import ReviewerError
 from ...core import importer
 from ...core.importer import ImportReport, import_files
+from ...core.paths import MAX_INPUT_BYTES, show
 from ...core.store import Review
 from ..widgets.footer import Footer
 
@@ -37,12 +38,14 @@ class ImportScreen(ModalScreen[ImportReport | str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel import", id="import_cancel")]
 
-    def __init__(self, review_path, files: list[str], fmt: str | None, year: int | None):
+    def __init__(self, review_path, files: list[str], fmt: str | None, year: int | None,
+                 max_bytes: int = MAX_INPUT_BYTES):
         super().__init__()
         self.review_path = review_path
         self.files = files
         self.fmt = fmt
         self.year = year
+        self.max_bytes = max_bytes
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -64,19 +67,20 @@ class ImportScreen(ModalScreen[ImportReport | str | None]):
         self.app.call_from_thread(self._show, phase, done, total)
 
     def _show(self, phase: str, done: int, total: int) -> None:
-        try:
-            shown = self.query_one("#import-label", Label)
-        except NoMatches:  # the app is closing under a running import: nowhere to show it
-            return
+        if not self.is_attached or not self.query("#import-label"):
+            return  # the app is closing under a running import: nothing left to show
         label = PHASES.get(phase, phase)
         if phase == "parse" and done < len(self.files):
-            label += f" {Path(self.files[done]).name}"
-        shown.update(Content(f"{label}…"))
+            label += f" {show(Path(self.files[done]).name)}"
+        try:
+            text, bar = self.query_one("#import-label", Label), self.query_one(ProgressBar)
+        except NoMatches:  # the app is closing while the import runs: nothing to show
+            return
+        text.update(Content(f"{label}…"))
         # Reading counts files: a single big one would sit at 0% for seconds, so the bar
         # pulses instead.
         unmeasured = phase == "parse" and total <= 1
-        self.query_one(ProgressBar).update(total=None if unmeasured else total or None,
-                                           progress=done)
+        bar.update(total=None if unmeasured else total or None, progress=done)
 
     @work(thread=True, exclusive=True, group="import")
     def run_import(self) -> None:
@@ -89,11 +93,11 @@ class ImportScreen(ModalScreen[ImportReport | str | None]):
                 # CLI's does (a fifth of a big import), and the app stays free for keys.
                 report = import_in_process(self.review_path, self.files, self.fmt,
                                            self.year, self._progress_from_process,
-                                           lambda: worker.is_cancelled)
+                                           lambda: worker.is_cancelled, self.max_bytes)
             else:
                 with Review.open(self.review_path) as review:
                     report = import_files(review, self.files, self.fmt, self.year,
-                                          self._progress)
+                                          self._progress, self.max_bytes)
         except (Cancelled, ImportCancelled):
             self.app.call_from_thread(self.dismiss, None)
             return
@@ -116,7 +120,10 @@ def _bytes(files: list[str]) -> int:
 def outcome(result: ImportReport | str | None) -> tuple[str, str, float]:
     """What to tell the user about an import: (message, severity, seconds shown)."""
     if isinstance(result, ImportReport):
-        return f"Imported: {result.summary}", "information", 6
+        labelled = sum(f.labelled for f in result.files) if result.decisions is None else 0
+        unread = (f"; {labelled} decisions in the files left out (`reviewer import "
+                  "--decisions` takes them)") if labelled else ""
+        return f"Imported: {result.summary}{unread}", "information", 6
     if isinstance(result, str):
         return result, "error", 10
     return "Import cancelled; the review is as it was.", "warning", 5

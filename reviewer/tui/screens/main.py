@@ -22,6 +22,7 @@ from textual.widgets import Input
 from ...core.errors import ReviewerError
 from ...core.manual_merge import merge_papers
 from ...core.model import Decision
+from ...core.paths import MAX_INPUT_BYTES, check_inputs
 from ...core.search import SearchIndex, body_text
 from ...core.sorting import SORTS
 from ...core.store import Review
@@ -272,8 +273,14 @@ class MainScreen(Screen):
             return
 
         def untag(ids: list[int], tags: list[str]) -> None:
-            self.review.untag(ids, tags)
-            self.changed(ids, text_changed=True)
+            absent = [tag for tag in tags if tag not in present]
+            if absent:
+                self.say(f"No selected paper has the tag{'s' if len(absent) > 1 else ''} "
+                         f"{', '.join(absent)}")
+            tags = [tag for tag in tags if tag in present]
+            if tags:
+                self.review.untag(ids, tags)
+                self.changed(ids, text_changed=True)
 
         self.ask_then_apply(ids, f"Remove tags from {_count(ids)}: {', '.join(present)}",
                             present, untag)
@@ -291,8 +298,11 @@ class MainScreen(Screen):
         if current is None:
             return
         paper = self.review.get(current)
-        text = edit_text(self.app, paper.note, f"{paper.citekey or current}.md")
-        if text is None or text == paper.note:
+        # Ending with a line break, text an editor or a script appends starts a line.
+        written = paper.note if not paper.note or paper.note.endswith("\n") else \
+            paper.note + "\n"
+        text = edit_text(self.app, written, f"{paper.citekey or current}.md")
+        if text is None or text == written or text == paper.note:
             return
         try:
             self.review.set_note(current, text)
@@ -401,37 +411,59 @@ class MainScreen(Screen):
 
     # -- other -------------------------------------------------------------------------
 
-    def action_import_files(self) -> None:
+    def action_import_files(self, typed: str = "") -> None:
+        """Ask for the dumps to import; a failed attempt asks again with the paths as
+        typed, never losing them."""
         from .importing import ImportScreen
+        from .prompts import last_word
 
         def chosen(value: str | None) -> None:
             if not value or not value.strip():
                 return
-            try:
-                files = [str(Path(word).expanduser()) for word in shlex.split(value)]
-            except ValueError as exc:  # an unclosed quote
+            try:  # a quote the completion opened and the user left open: closed here
+                files = [str(Path(word).expanduser())
+                         for word in shlex.split(value + last_word(value)[1])]
+            except ValueError as exc:
                 self.notify(f"Cannot read those paths: {exc}", severity="error")
+                self.action_import_files(value)
                 return
-            missing = [f for f in files if not Path(f).is_file()]
-            if missing:
-                self.notify(f"{missing[0]}: no such file", severity="error")
+            limit = getattr(self.app, "settings", None)
+            limit = limit.max_import_bytes if limit else MAX_INPUT_BYTES
+            try:  # stat only: a FIFO or a device is never opened
+                check_inputs(files, limit, self.review.path)
+            except ReviewerError as exc:
+                self.notify(str(exc), severity="error")
+                self.action_import_files(value)
                 return
-            self.app.push_screen(ImportScreen(self.review.path, files, None, None),
-                                 self._imported)
+            self.app.push_screen(ImportScreen(self.review.path, files, None, None, limit),
+                                 lambda result: self._imported(result, value))
 
         self.app.push_screen(PromptScreen(
             "Import dumps: one or more paths, separated by blanks", suggester=SuggestPath(),
-            placeholder="~/Downloads/papers.txt"),
+            placeholder="~/Downloads/papers.txt", value=typed),
             chosen)
 
-    def _imported(self, result) -> None:
+    def _imported(self, result, typed: str = "") -> None:
         from .importing import outcome
 
         message, severity, seconds = outcome(result)
         self.notify(message, severity=severity, timeout=seconds)
+        if severity == "error" and typed:
+            self.action_import_files(typed)  # the paths stay, to be corrected
         if severity == "information":
             self.check_external()  # its own connection committed: unless the watch has
             # reloaded the list already (a 100,000-paper reload is half a second)
+
+    def action_enrich(self) -> None:
+        from ..enrich import start_or_cancel
+
+        start_or_cancel(self)
+
+    def action_uncertain(self) -> None:
+        from .uncertain import UncertainScreen
+
+        self.app.push_screen(UncertainScreen(self.review),
+                             lambda decided: self.changed(None) if decided else None)
 
     def action_merge(self) -> None:
         keep = self.papers.current_id
@@ -497,6 +529,8 @@ class MainScreen(Screen):
         if current is None:
             return
         key = self.review.get(current).citekey
+        if self.app.settings.copy_key == "pandoc":
+            key = f"@{key}"
         self.app.copy_to_clipboard(key)
         self.review.freeze_citekeys([current])
         self.say(f"Copied {key}")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import shlex
 from pathlib import Path
 
 from textual.app import ComposeResult
@@ -37,14 +39,21 @@ class SuggestLastItem(Suggester):
 
 
 class SuggestPath(Suggester):
-    """Completes the last blank-separated word of the value as a file-system path."""
+    """Completes the last word of the value as a file-system path, shell style: blanks
+    and quotes in what it adds are escaped (``My\\ Documents/``), so that the line still
+    splits into the paths meant; a word opened with a quote is completed inside it."""
 
     def __init__(self) -> None:
         super().__init__(use_cache=False, case_sensitive=True)
 
     async def get_suggestion(self, value: str) -> str | None:
-        head, space, last = value.rpartition(" ")
-        if not last:
+        start, quote = last_word(value)
+        raw = value[start:]
+        if not raw:
+            return None
+        try:
+            last = shlex.split(raw + quote)[0] if raw.strip() else ""
+        except (ValueError, IndexError):
             return None
         folder, slash, stem = last.rpartition("/")
         try:
@@ -56,7 +65,38 @@ class SuggestPath(Suggester):
             return None
         if not names or names[0] == stem:
             return None
-        return f"{head}{space}{folder}{slash}{names[0]}"
+        rest = names[0][len(stem):]
+        if quote == "'":
+            rest = rest.replace("'", "'\\''")
+        elif quote == '"':
+            rest = re.sub(r'(["\\$`])', r"\\\1", rest)
+        else:
+            rest = _SHELL_SPECIAL.sub(r"\\\1", rest)
+        return value + rest
+
+
+# What shlex.split would read as more than a character of the path, outside quotes.
+_SHELL_SPECIAL = re.compile(r"""([\s'"\\])""")
+
+
+def last_word(value: str) -> tuple[int, str]:
+    """Where the last shell word of ``value`` starts, and the quote it leaves open."""
+    start, quote, escaped = 0, "", False
+    for index, char in enumerate(value):
+        if escaped:
+            escaped = False
+        elif quote:
+            if char == quote:
+                quote = ""
+            elif char == "\\" and quote == '"':
+                escaped = True
+        elif char == "\\":
+            escaped = True
+        elif char in "'\"":
+            quote = char
+        elif char.isspace():
+            start = index + 1
+    return start, quote
 
 
 class PromptScreen(ModalScreen[str | None]):

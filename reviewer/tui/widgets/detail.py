@@ -12,7 +12,9 @@ from textual.containers import VerticalScroll
 from textual.widgets import Markdown, Static
 
 from ...cli.render import authors_text, date_text
+from ...core.latex import typeset
 from ...core.model import Paper
+from ...core.paths import show
 from ...core.text import clean_block
 
 
@@ -58,7 +60,7 @@ class DetailPane(VerticalScroll, can_focus=True):
 
 def paper_header(paper: Paper) -> Group:
     """Title and metadata as plain text (dump text never becomes markup)."""
-    title = Text(paper.title, style="bold")
+    title = Text(typeset(paper.title), style="bold")
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="dim", no_wrap=True)
     grid.add_column(overflow="fold")
@@ -77,7 +79,7 @@ def paper_header(paper: Paper) -> Group:
         ("URL", paper.url),
     ]
     lines += [("Link", link) for link in paper.links]
-    lines += [("Source", f"{Path(s.file).name}:{s.line} ({s.format})") for s in paper.sources]
+    lines += [("Source", f"{show(Path(s.file).name)}:{s.line} ({s.format})") for s in paper.sources]
     for label, value in lines:
         if value:
             grid.add_row(label, Text(value))

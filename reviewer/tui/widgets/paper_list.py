@@ -16,6 +16,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ...core.latex import typeset
 from ...core.model import Decision
 from ..state import ListState
 
@@ -149,7 +150,7 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
         extra_room = min(extras.cell_len, max(room // 3, 0))
         if extra_room < extras.cell_len:
             extras.truncate(extra_room, overflow="ellipsis")
-        title = Text(row.title, style=title_style, no_wrap=True, end="")
+        title = Text(typeset(row.title), style=title_style, no_wrap=True, end="")
         title.truncate(max(room - extras.cell_len, 0), overflow="ellipsis", pad=True)
         text.append_text(title)
         text.append_text(extras)

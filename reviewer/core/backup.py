@@ -1,0 +1,117 @@
+"""Automatic backups of a review, as Zotero keeps them: a rotating few copies made with
+SQLite's backup API (a consistent copy, even while another process writes), taken before
+the first write of a day, before an import and before a migration.
+
+They live in ``backups/<review>-<hash of its path>/`` in the user data dir. Each is
+checked first (``PRAGMA quick_check``): a damaged review is refused, not backed up over
+the good copies. ``REVIEWER_BACKUPS`` sets how many are kept (default 5; 0 turns them
+off). A backup that cannot be written (a full disk, a data dir the user cannot write)
+does not stop the change: it is reported as a warning (``problems``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .integrity import refuse_if_damaged
+
+if TYPE_CHECKING:
+    from .store import Review
+
+KEEP = 5
+SUFFIX = ".sqlite"
+# Warnings for the user interface to show (the CLI prints them to stderr at exit).
+problems: list[str] = []
+
+
+def keep() -> int:
+    try:
+        return max(0, int(os.environ.get("REVIEWER_BACKUPS", KEEP)))
+    except ValueError:
+        return KEEP
+
+
+def folder_of(path: Path) -> Path:
+    from .locations import data_dir
+
+    real = Path(path).expanduser().resolve()
+    digest = hashlib.sha1(os.fsencode(real)).hexdigest()[:10]
+    return data_dir() / "backups" / f"{real.stem}-{digest}"
+
+
+def backups_of(path: Path) -> list[Path]:
+    """The review's backups, newest first."""
+    folder = folder_of(path)
+    if not folder.is_dir():
+        return []
+    return sorted(folder.glob(f"*{SUFFIX}"), reverse=True)
+
+
+def daily(review: Review) -> None:
+    """Before the connection's first write of a day: a backup, unless one of today's is
+    there already."""
+    today = datetime.now().strftime("%Y%m%d")
+    if review.backed_up == today or review.read_only:
+        return
+    review.backed_up = today
+    if keep() and not any(p.name.split("-")[-2] == today for p in backups_of(review.path)):
+        take(review.conn, review.path)
+
+
+def before_import(review: Review) -> None:
+    review.backed_up = datetime.now().strftime("%Y%m%d")
+    take(review.conn, review.path)
+
+
+def before_migration(conn: sqlite3.Connection, path: Path) -> None:
+    take(conn, path)
+
+
+def _stamp() -> str:
+    return datetime.now().strftime("%Y%m%d-%H%M%S")
+
+
+def take(conn: sqlite3.Connection, path: Path) -> Path | None:
+    """A checked copy of the review, then the oldest beyond ``keep()`` removed."""
+    refuse_if_damaged(conn, path)
+    count = keep()
+    if not count or not conn.execute("SELECT EXISTS (SELECT 1 FROM history) "
+                                     "OR EXISTS (SELECT 1 FROM papers)").fetchone()[0]:
+        return None  # nothing of the user's yet
+    folder = folder_of(path)
+    stamp = _stamp()
+    target = folder / f"{Path(path).stem}-{stamp}{SUFFIX}"
+    partial = folder / f".{target.name}.partial"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        copy = sqlite3.connect(partial, isolation_level=None)
+        try:
+            # A scratch file until renamed: no journal and no fsync (a quarter of the
+            # time of SQLite's own care, 54 against 217 ms for 43 MB; an fsync at the end
+            # cost 200 ms more). A power cut can leave a torn backup: every backup is
+            # checked before a repair uses it.
+            copy.execute("PRAGMA journal_mode = OFF")
+            copy.execute("PRAGMA synchronous = OFF")
+            conn.backup(copy)
+            # One self-contained file: a backup must not need a -wal beside it.
+            copy.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            copy.close()
+        os.replace(partial, target)
+        for old in backups_of(path)[count:]:
+            old.unlink(missing_ok=True)
+    except (OSError, sqlite3.Error) as exc:
+        try:
+            partial.unlink(missing_ok=True)
+        except OSError:
+            pass
+        cause = getattr(exc, "strerror", None) or exc
+        problems.append(f"{folder}: could not back up the review ({cause}); the change "
+                        "was made without a backup")
+        return None
+    return target
