@@ -57,7 +57,9 @@ def _carried(paper: Paper) -> dict:
         "year": paper.year, "month": paper.month if paper.year else None,
         "day": paper.day if paper.year and paper.month else None,
         "arxiv_id": paper.arxiv_id, "doi": paper.doi, "url": paper.url, "links": paper.links,
-        "venue": paper.venue, "type": entry_type(paper), "extra": paper.extra,
+        "venue": paper.venue, "type": entry_type(paper),
+        # An imported .bib entry's raw fields (bib: keys) are for the .bib export alone.
+        "extra": {k: v for k, v in paper.extra.items() if not k.startswith("bib:")},
     }
 
 
@@ -81,7 +83,8 @@ def test_round_trip_field_by_field(fixed, tmp_path):
             notes.append(f'RAYYAN-INCLUSION: {{"reviewer"=>"{word[original.decision]}"}}')
         assert again.comments == " | ".join(notes) and again.note == ""
         assert again.decision == original.decision  # with --decisions
-        assert again.citekey == original.citekey  # made the same way from the same fields
+        if "bib:@key" not in original.extra:  # a .bib's own key is the .bib's to carry
+            assert again.citekey == original.citekey  # made the same way from the same fields
 
 
 def test_the_fixtures_round_trip_too(tmp_path):
@@ -110,14 +113,17 @@ def test_a_value_never_spans_lines():
 
 def test_the_default_selection_and_frozen_keys(fixed, tmp_path):
     out = tmp_path / "refs.ris"
+    imported = fixed.frozen_citekeys(p.id for p in fixed.papers())  # a .bib's own keys
     export(fixed, out)
     chosen = Selection().papers(fixed)
     assert out.read_text(encoding="utf-8").count("TY  - ") == len(chosen)
-    assert fixed.frozen_citekeys(p.id for p in fixed.papers()) == {p.id for p in chosen}
+    assert fixed.frozen_citekeys(p.id for p in fixed.papers()) == (
+        imported | {p.id for p in chosen})
 
 
 def test_an_unwritable_ris_is_one_line_and_freezes_nothing(fixed, tmp_path, capsys):
     out = tmp_path / "missing" / "x.ris"
+    imported = fixed.frozen_citekeys(p.id for p in fixed.papers())  # a .bib's own keys
     assert main(["--review", str(fixed.path), "export", "ris", "--all", str(out)]) == 2
     assert capsys.readouterr().err.count("\n") == 1
-    assert fixed.frozen_citekeys(p.id for p in fixed.papers()) == set()
+    assert fixed.frozen_citekeys(p.id for p in fixed.papers()) == imported

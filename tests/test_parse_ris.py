@@ -94,7 +94,7 @@ def test_zotero_conference_paper_preprint_and_article():
                             "Toutanova, Kristina"]
     assert bert.extra["editor"] == "Burstein, Jill and Doran, Christy and Solorio, Thamar"
     assert bert.extra["pages"] == "4171--4186"
-    assert bert.doi == "10.18653/v1/n19-1423"
+    assert bert.doi == "10.18653/v1/N19-1423"
     attention = by_title(result, "Attention Is All You Need")
     assert attention.arxiv_id == "1706.03762" and attention.doi == ""
     assert attention.entry_type == "misc" and attention.url == ""  # the arXiv page: derived

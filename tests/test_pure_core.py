@@ -78,3 +78,5 @@ def test_commands_without_a_tui_never_import_textual(tmp_path, command):
             "assert code == 0, code")
     loaded = loaded_after(code, env)
     assert "textual" not in loaded
+    # The screening assistant's model loads only for the commands that use it.
+    assert "sklearn" not in loaded and "scipy" not in loaded

@@ -34,6 +34,8 @@ COMMANDS: dict[str, str] = {
     "check": "checking",
     "enrich": "online",
     "uncertain": "online",
+    "simulate": "screening",
+    "suggest-section": "screening",
 }
 
 EPILOG = """\

@@ -11,7 +11,7 @@ from ..core.errors import UsageError
 from ..core.locations import list_reviews, reviews_dir
 from ..core.model import Decision
 from ..core.paths import show
-from ..core.sorting import SORTS, sort_rows
+from ..core.sorting import LEARNED, SORTS, sort_rows
 from .common import open_review, plural, print_json, resolve_ids, say
 from .progress import ProgressLine
 from .render import paper_details, paper_line, width
@@ -48,8 +48,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--year", metavar="RANGE", type=_year_range, help="2020-2024, 2020- or -2019")
     p.add_argument("--search", "-q", metavar="Q", help="fuzzy search in title, abstract, tags, "
                    "notes (sorted by relevance)")
-    p.add_argument("--sort", choices=list(SORTS), help="order (default: imported, or "
-                   "relevance when searching)")
+    p.add_argument("--sort", choices=[*SORTS, LEARNED], help="order (default: imported, or "
+                   "relevance when searching); learned: most likely relevant first, as "
+                   "learned from your decisions (include, star: relevant; exclude: not)")
+    p.add_argument("--like", metavar="ID", help="papers most like paper ID (TF-IDF cosine), "
+                   "most alike first")
     p.add_argument("--limit", type=int, metavar="N", help="print at most N papers")
     p.set_defaults(handler=cmd_list)
 
@@ -155,7 +158,13 @@ def cmd_list(ns: Namespace) -> int:
             relevance = search_once((doc for doc in review.search_texts() if doc[0] in wanted),
                                     ns.search)
             rows = [r for r in rows if r.id in relevance]
-        rows = sort_rows(rows, ns.sort or ("relevance" if ns.search else "imported"), relevance)
+        # Learned relevance and likeness are shown with each row, as a score.
+        scores = _learned_scores(review, ns)
+        if scores is not None and ns.sort != LEARNED:
+            relevance = scores  # --like orders by likeness
+            rows = [r for r in rows if r.id in scores]
+        default = "relevance" if relevance is not None else "imported"
+        rows = sort_rows(rows, ns.sort or default, scores if ns.sort == LEARNED else relevance)
         if ns.limit is not None:
             rows = rows[: max(ns.limit, 0)]
         if ns.json:
@@ -164,12 +173,36 @@ def cmd_list(ns: Namespace) -> int:
             if every and rows:  # one pass over all papers, then in the rows' order
                 by_id = {p.id: p for p in papers}
                 papers = [by_id[r.id] for r in rows]
-            print_json([p.to_json() for p in papers])
+            items = [p.to_json() for p in papers]
+            if scores is not None:
+                for item in items:
+                    item["score"] = round(scores.get(item["id"], 0.0), 4)
+            print_json(items)
         else:
             cols = width()
             if rows:
-                say("\n".join(paper_line(r, cols) for r in rows))
+                say("\n".join(paper_line(r, cols, None if scores is None else
+                                         scores.get(r.id, 0.0)) for r in rows))
     return 0
+
+
+def _learned_scores(review, ns: Namespace) -> dict[int, float] | None:
+    """Scores for --like (similarity) or --sort learned; None when neither applies (or
+    the model is not ready yet: it says so on stderr, and the order stays)."""
+    if not ns.like and ns.sort != LEARNED:
+        return None
+    if ns.like and ns.sort == LEARNED:
+        raise UsageError("--like orders by likeness; it does not combine with --sort learned")
+    from ..core.relevance.scoring import corpus_of, learn, like
+
+    if ns.like:
+        paper_id = review.resolve(ns.like)
+        return like(review, paper_id, corpus_of(review))
+    corpus = corpus_of(review)
+    learned = learn(corpus)
+    if learned.scores is None:
+        print(f"reviewer: {learned.message}; keeping the imported order", file=sys.stderr)
+    return learned.scores
 
 
 def cmd_show(ns: Namespace) -> int:
@@ -183,8 +216,14 @@ def cmd_show(ns: Namespace) -> int:
 
 
 def cmd_stats(ns: Namespace) -> int:
+    from ..core.relevance.scoring import stopping_figures
+
     with open_review(ns, read_only=True) as review:
         stats = review.stats()
+        stopping = stopping_figures(review)
+        stats["since_last_include"] = stopping.since_last_include
+        stats["unseen_relevant_estimate"] = (None if stopping.unseen_relevant is None else
+                                             round(stopping.unseen_relevant, 1))
         if ns.json:
             print_json(stats)
             return 0
@@ -197,6 +236,13 @@ def cmd_stats(ns: Namespace) -> int:
         say(f"  with note  {stats['with_note']}")
         say(f"  sections   {stats['sections']}")
         say(f"  from       {plural(stats['files'], 'file')}")
+        # The stopping help (core/relevance/stopping.py): a long run without an include,
+        # and few relevant papers expected among the undecided, say screening can stop.
+        say(f"  screened since the last include  {stopping.since_last_include}")
+        if stopping.unseen_relevant is not None:
+            say(f"  relevant papers probably still undecided  about "
+                f"{stopping.unseen_relevant:.0f} (Poisson estimate from the includes' "
+                "rate)")
     return 0
 
 

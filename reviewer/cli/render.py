@@ -21,11 +21,13 @@ def width() -> int | None:
     return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
 
 
-def paper_line(paper: Paper, cols: int | None) -> str:
+def paper_line(paper: Paper, cols: int | None, score: float | None = None) -> str:
+    """One list row; ``score`` (learned relevance or similarity) shows after the id."""
     star = "*" if paper.starred else " "
     year = str(paper.year) if paper.year else "    "
     tags = f"  [{', '.join(paper.tags)}]" if paper.tags else ""
-    head = f"{paper.id:>5} {star}{DECISION_MARK[paper.decision]} {year}  "
+    shown = "" if score is None else f" {score:+6.2f}"
+    head = f"{paper.id:>5}{shown} {star}{DECISION_MARK[paper.decision]} {year}  "
     title = clean_text(typeset(paper.title))
     if cols:
         room = max(cols - len(head) - len(tags), 20)

@@ -15,6 +15,10 @@ SORTS: dict[str, str] = {
     "relevance": "relevance to the search",
 }
 
+# Relevance learned from the user's decisions (core/relevance): its scores are computed
+# by the caller, as the search's are, and passed to sort_rows.
+LEARNED = "learned"
+
 
 def _title_key(paper: Any) -> str:
     return ascii_fold(paper.title).casefold()
@@ -31,7 +35,7 @@ _KEYS: dict[str, Callable[[Any], Any]] = {
 
 def sort_rows(rows: Sequence[Any], order: str,
               relevance: Mapping[int, float] | None = None) -> list[Any]:
-    if order == "relevance":
+    if order in ("relevance", LEARNED):
         if not relevance:
             return list(rows)
         return sorted(rows, key=lambda p: (-relevance.get(p.id, 0.0), p.id))

@@ -454,6 +454,18 @@ class Review:
                         bool(code), tags.get(pid, []), sections.get(pid, []))
                 for pid, title, year, star, dec, up, note, code in rows]
 
+    def decision_log(self) -> list[tuple[int, str]]:
+        """(paper id, decision set) of every decision still in effect, oldest first (an
+        undone change is left out): the screening order, for the stopping figures."""
+        log = []
+        for (ops,) in self.conn.execute(
+                "SELECT ops FROM history WHERE undone = 0 AND instr(ops, '\"decision\"') > 0 "
+                "ORDER BY id"):
+            for op in json.loads(ops):
+                if op["k"] == "set" and "decision" in op["f"]:
+                    log.append((op["id"], op["f"]["decision"][1]))
+        return log
+
     def tags(self) -> list[tuple[str, int]]:
         """Every tag in use, with how many papers carry it, most used first."""
         return self.conn.execute(

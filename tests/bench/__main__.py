@@ -1,4 +1,5 @@
-"""`python -m tests.bench [--quick] [--skip-tui] [--keep DIR]`: print speed figures.
+"""`python -m tests.bench [--quick] [--skip-tui] [--skip-screening] [--keep DIR]`: print
+speed figures.
 
 Not a test: timings on a shared 2-core machine are noisy, so the benchmark prints
 figures (with the interpreter's own start-up as a baseline) instead of asserting them.
@@ -23,6 +24,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m tests.bench")
     parser.add_argument("--quick", action="store_true", help="10,000 papers instead of 100,000")
     parser.add_argument("--skip-tui", action="store_true")
+    parser.add_argument("--skip-screening", action="store_true",
+                        help="leave out the screening simulations and model timings")
     parser.add_argument("--keep", metavar="DIR", help="work in DIR and keep it (reuses dumps)")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     parser.add_argument("--skip-online", action="store_true",
@@ -47,6 +50,9 @@ def main() -> None:
         if not ns.skip_online:
             from . import online_bench
             online_bench.run(report, folder)
+        if not ns.skip_screening:
+            from . import screening_bench
+            screening_bench.run(report, ns.quick)
     finally:
         if ns.json:
             report.save(Path(ns.json))
