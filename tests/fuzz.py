@@ -108,7 +108,7 @@ def mutate(rng: random.Random, files: list[tuple[str, str]]) -> tuple[str, str]:
 
 def run_case(text: str) -> list[tuple[str, float, str]]:
     """Detect, parse with every parser and dedup: (step, seconds, error or '') each."""
-    from reviewer.core.bulk import gc_paused
+    from reviewer.core.gc_pause import gc_paused
     from reviewer.core.dedup import DuplicateIndex
     from reviewer.core.errors import ReviewerError
     from reviewer.core.parsers import FORMATS, ParseContext, detect_format, parser

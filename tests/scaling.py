@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from reviewer.core.bulk import gc_paused
+from reviewer.core.gc_pause import gc_paused
 
 T = TypeVar("T")
 

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reviewer.core.parsers import bibtex_marks
-from reviewer.core.reading import read_dump
+from reviewer.core.decoding import read_dump
 
 from .conftest import FIXTURES
 from .fixtures.bibtex.make_big import big_bib

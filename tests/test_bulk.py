@@ -7,7 +7,7 @@ import gc
 
 import pytest
 
-from reviewer.core.bulk import gc_paused
+from reviewer.core.gc_pause import gc_paused
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reviewer.cli import main
-from reviewer.core import schema
+from reviewer.core import model, schema
 from reviewer.core.export import bibfile
 from reviewer.core.export.bibtex import to_bibtex
 from reviewer.core.export.selection import Selection
@@ -184,7 +184,7 @@ def test_every_column_change_reaches_the_next_export(fixed):
         if export(fixed) != fresh(fixed):
             stale.append(column)
     assert stale == []
-    assert set(schema.BIB_COLUMNS) <= set(columns)
+    assert set(model.BIB_FIELDS) <= set(columns)
 
 
 def test_tags_notes_undo_and_keys_reach_the_next_export(fixed):
@@ -389,7 +389,7 @@ def test_an_edit_made_during_an_export_is_not_lost_to_a_stale_entry(fixed, monke
 
 
 def test_papers_read_for_rendering_render_as_the_full_papers(fixed):
-    """bib_papers reads only schema.BIB_COLUMNS and the tags: the entries must not tell."""
+    """bib_papers reads only model.BIB_FIELDS and the tags: the entries must not tell."""
     from reviewer.core.export import bibtex
 
     full = {p.id: bibtex.entry(p) for p in fixed.papers()}

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reviewer.core.parsers import ParseContext, arxiv, detect_format, parse_text
-from reviewer.core.reading import read_dump
+from reviewer.core.decoding import read_dump
 
 from .conftest import FIXTURES, ROOT
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from reviewer.cli import main
 from reviewer.core import bibraw
 from reviewer.core.parsers import ParseContext, bibtex, detect_format, parse_text
-from reviewer.core.reading import read_dump
+from reviewer.core.decoding import read_dump
 
 from .conftest import FIXTURES, ROOT, SEED_COMPACT, SEED_PLAIN, SEED_RICH
 

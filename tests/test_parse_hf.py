@@ -10,7 +10,7 @@ import pytest
 from reviewer.core.importer import import_files
 from reviewer.core.parsers import ParseContext, detect_format, parse_text
 from reviewer.core.parsers import hf
-from reviewer.core.reading import read_dump
+from reviewer.core.decoding import read_dump
 
 from .conftest import FIXTURES, ROOT, SEED_COMPACT, SEED_PLAIN, SEED_RICH
 

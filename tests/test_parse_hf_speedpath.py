@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from reviewer.core.model import Paper, Source
 from reviewer.core.parsers import ParseContext, hf
-from reviewer.core.reading import read_dump
+from reviewer.core.decoding import read_dump
 from reviewer.core.text import extract_links
 
 from .bench import synth

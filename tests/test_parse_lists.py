@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from reviewer.cli import main
 from reviewer.core.errors import InputError
 from reviewer.core.parsers import ParseContext, detect_format, hf, lines, markdown, parse_text
-from reviewer.core.reading import read_dump
+from reviewer.core.decoding import read_dump
 
 from .conftest import FIXTURES, ROOT
 

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from reviewer.core import importer, planning
+from reviewer.core import forking, importer, planning
 from reviewer.core.dedup import DuplicateIndex, Fingerprint
-from reviewer.core.halves import can_fork
+from reviewer.core.forking import can_fork
 from reviewer.core.importer import import_files
 from reviewer.core.model import Paper, Source
 from reviewer.core.parsers import ParseContext, parse_text
 from reviewer.core.planning import Decisions, Planner, plan_import
-from reviewer.core.reading import read_dump
+from reviewer.core.decoding import read_dump
 from reviewer.core.store import Review
 
 from .bench import synth
@@ -179,7 +179,7 @@ def test_a_review_changed_during_the_parse_is_planned_afresh(tmp_path, dumps, mo
 
 @needs_fork
 def test_a_child_that_dies_leaves_the_planning_to_the_parent(tmp_path, dumps, monkeypatch):
-    monkeypatch.setattr(planning, "_serve", lambda *args: os._exit(3))
+    monkeypatch.setattr(forking, "_serve", lambda *args: os._exit(3))
     beside = imported(tmp_path, "beside", dumps, child=True, monkeypatch=monkeypatch)
     alone = imported(tmp_path, "alone", dumps, child=False, monkeypatch=monkeypatch)
     assert contents(beside) == contents(alone)

@@ -192,7 +192,7 @@ def test_config_show_prints_the_import_limit(capsys):
 def test_a_file_bigger_than_its_size_says_is_cut_off_at_the_limit(tmp_path):
     """A /proc file says 0 bytes and reads on; one that grew since the check likewise."""
     from reviewer.core.errors import InputError
-    from reviewer.core.reading import read_dump
+    from reviewer.core.decoding import read_dump
 
     with pytest.raises(InputError, match="over the import limit of 100 bytes"):
         read_dump("/proc/self/maps" if os.path.exists("/proc/self/maps")

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import gc
 import os
-import sqlite3
 import sys
 from collections.abc import Sequence
 
-from ..core.bulk import gc_paused
-from ..core.errors import ReviewerError
+from ..core.gc_pause import gc_paused
+from ..core.errors import DatabaseError, ReviewerError
 from . import commands
 
 # Options of the bare ``reviewer`` (TUI) form that take a value.
@@ -46,7 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ReviewerError as exc:
         _error(str(exc))
         return exc.exit_status
-    except sqlite3.Error as exc:  # met while reading: the file is damaged, or gone
+    except DatabaseError as exc:  # met while reading: the file is damaged, or gone
         from ..core.store import database_error, last_opened
 
         _error(str(database_error(exc, last_opened())))

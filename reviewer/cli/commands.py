@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "note": "editing",
     "decide": "editing",
     "citekey": "editing",
+    "edit": "editing",
     "merge": "editing",
     "undo": "editing",
     "redo": "editing",

@@ -55,6 +55,18 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("others", nargs="+", metavar="OTHER")
     p.set_defaults(handler=cmd_merge)
 
+    p = sub.add_parser("edit", parents=[common], help="correct a paper's metadata by hand",
+                       description="Set fields of a paper by hand: one undoable change. "
+                       "What you set stays, whatever is imported or fetched later; a "
+                       "citation key not yet exported is derived again.")
+    p.add_argument("id", metavar="ID")
+    for option, meta, text in _EDIT_OPTIONS:
+        p.add_argument(f"--{option}", metavar=meta, help=text)
+    p.add_argument("--field", action="append", default=[], metavar="NAME=VALUE",
+                   help="any other field (abstract, month, volume, pages, publisher...); "
+                   "an empty VALUE clears it")
+    p.set_defaults(handler=cmd_edit)
+
     for name in ("undo", "redo"):
         p = sub.add_parser(name, parents=[common], help=f"{name} the last change "
                            "(also one made in an earlier session)")
@@ -131,6 +143,44 @@ def cmd_merge(ns: Namespace) -> int:
         for key in report.exported_keys:
             say(f"note: {key} was exported before; documents citing it should cite "
                 f"{kept.citekey} now")
+    return 0
+
+
+_EDIT_OPTIONS = (
+    ("title", "T", None),
+    ("authors", "NAMES", 'separated by ";": "Vaswani, Ashish; Shazeer, Noam"'),
+    ("year", "Y", None),
+    ("venue", "V", "journal or conference"),
+    ("type", "TYPE", "BibTeX entry type: article, inproceedings, misc..."),
+    ("arxiv", "ID", "arXiv id"),
+    ("doi", "DOI", None),
+    ("url", "U", None),
+)
+
+
+def cmd_edit(ns: Namespace) -> int:
+    from ..core.improve import edit_values
+
+    raw = {name: getattr(ns, name) for name, _, _ in _EDIT_OPTIONS
+           if getattr(ns, name) is not None}
+    for item in ns.field:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise UsageError(f"--field {item!r}: write NAME=VALUE")
+        raw[name] = value
+    if not raw:
+        raise UsageError("edit: name a field to change (--title, --year, --field NAME=VALUE...)")
+    values = edit_values(raw)
+    with open_review(ns) as review:
+        pid = review.resolve(ns.id)
+        done = review.edit(pid, values)
+        changed = done.fields.get(pid, [])
+        if not changed:
+            say(f"#{pid} unchanged")
+            return 0
+        say(f"edited #{pid}: {', '.join(changed)}")
+        if pid in done.keys:
+            say(f"citation key is now {done.keys[pid][1]}")
     return 0
 
 

@@ -141,7 +141,10 @@ def cmd_enrich(ns: Namespace) -> int:
         sources = open_sources(settings.online, names, ask_again=ns.ask_again)
         progress = _Progress()
         try:
-            plan = plan_enrichment(papers, sources, progress=progress)
+            from ..core.online.apply import hand_set
+
+            plan = plan_enrichment(papers, sources, progress=progress,
+                                   protected=hand_set(review, [p.id for p in papers]))
         finally:
             progress.clear()
             problem = next(iter(sources.values())).cache.problem if sources else ""

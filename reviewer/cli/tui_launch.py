@@ -14,8 +14,8 @@ from pathlib import Path
 from ..core.errors import UsageError
 from ..core.locations import review_path
 from ..core.parsers import detect_format
+from ..core.decoding import read_dump
 from ..core.paths import check_inputs, show
-from ..core.reading import read_dump
 from ..core.store import Review
 from ..resources import sample_lists
 

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
+
+# What SQLite raises when a review file is damaged or gone under a command: callers
+# outside the core catch it by this name (store.database_error words it).
+DatabaseError = sqlite3.Error
+
 
 class ReviewerError(Exception):
     """Base of every error that is the input's or the environment's fault, not a bug."""

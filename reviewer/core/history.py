@@ -4,7 +4,8 @@ Every change is a list of operations stored as JSON in the ``history`` table:
 
 * ``{"k": "set", "id": 7, "f": {"starred": [0, 1]}}`` changes paper fields (old, new);
 * ``{"k": "row", "t": "tags", "b": null, "a": {...}}`` inserts, updates or deletes one row
-  of tags, sections, section_papers, sources, frozen_citekeys or meta (before, after);
+  of tags, sections, section_papers, sources, frozen_citekeys, provenance or meta (before,
+  after);
 * ``{"k": "batch", "n": 3}`` brings the papers an import added into the review.
 
 Redo applies the operations in order; undo applies their inverses in reverse order. The
@@ -18,16 +19,17 @@ import json
 import sqlite3
 from typing import Any
 
+from .model import JSON_FIELDS
 from .names import surnames
 from .text import normalize_title
 
-JSON_FIELDS = frozenset({"authors", "links", "keywords", "extra"})
 ROW_KEYS: dict[str, tuple[str, ...]] = {
     "tags": ("paper_id", "tag"),
     "sections": ("id",),
     "section_papers": ("section_id", "paper_id"),
     "sources": ("id",),
     "frozen_citekeys": ("paper_id",),
+    "provenance": ("paper_id", "field"),
     "meta": ("key",),  # online.uncertain.N rows (core/online/uncertain.py)
 }
 # Tables that are written outside history too (an export freezes keys): a redo may find

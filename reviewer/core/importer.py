@@ -14,24 +14,24 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date
+from operator import attrgetter
 from pathlib import Path
-from typing import Any
 
 from . import bibraw, schema
-from .bulk import gc_paused
 from .citekeys import TakenKeys, base_key, unique_key
+from .decoding import read_dump
 from .dedup import DuplicateIndex, Fingerprint
 from .errors import InputError, ReviewerError
-from .history import Changes, encode
+from .forking import can_fork
+from .gc_pause import gc_paused
+from .history import Changes
+from .improve import Offer, improve, origin_of
 from .imported_decisions import DecisionsApplied, apply_decisions, labelled
-from .halves import can_fork
-from .merge import apply_fields, merged_fields
-from .model import METADATA_FIELDS, Paper
+from .model import DEFAULTS, JSON_FIELDS, METADATA_FIELDS, Paper
 from .parsers import FORMATS, ParseContext, Skipped, parse_text
 from .paths import MAX_INPUT_BYTES, check_inputs, show
 from .planning import Decisions, Plan, PlanningChild, plan_import
-from .reading import read_dump
-from .store import SELECT_PAPERS, Review, chunks, paper_from_row
+from .store import Review, chunks
 
 Progress = Callable[[str, int, int], None]
 """progress(phase, done, total): phases are "parse", "dedup" and "store"."""
@@ -215,15 +215,15 @@ def _review_state(conn: sqlite3.Connection) -> tuple:
 
 # -- storing -----------------------------------------------------------------------------
 
-_INSERT_COLUMNS = (
-    "id", "title", "title_norm", "abstract", "abstract_truncated", "authors", "surnames",
-    "author_count", "organization", "year", "month", "day", "year_inferred", "upvotes",
-    "arxiv_id", "doi", "url", "links", "venue", "entry_type", "keywords", "primary_class",
-    "comments", "extra", "citekey", "batch",
-)
-_JSON_LIST = json.JSONEncoder(ensure_ascii=False).encode  # as history.encode writes lists
+# A new paper's row: its metadata (model.METADATA_FIELDS), then what the store derives.
+_INSERT_COLUMNS = ("id", *METADATA_FIELDS, "title_norm", "surnames", "citekey", "batch")
 _INSERT = (f"INSERT INTO papers ({', '.join(_INSERT_COLUMNS)}) "
            f"VALUES ({', '.join('?' * len(_INSERT_COLUMNS))})")
+_metadata = attrgetter(*METADATA_FIELDS)
+# history.encode, inlined: three lists per paper, most of them empty.
+_JSON_AT = tuple((i, "{}" if isinstance(DEFAULTS[name], dict) else "[]")
+                 for i, name in enumerate(METADATA_FIELDS) if name in JSON_FIELDS)
+_JSON = json.JSONEncoder(ensure_ascii=False).encode  # as history.encode writes them
 
 
 _FINGERPRINT_COLUMNS = "id, title_norm, arxiv_id, doi, surnames, year, year_inferred"
@@ -292,7 +292,7 @@ def store_papers(review: Review, papers: Sequence[Paper], files: Sequence[str],
         _insert_new(conn, plan, batch, taken, progress, notes)
         if plan.new:
             changes.note_applied({"k": "batch", "n": batch})
-        _merge_existing(conn, changes, plan.into_existing, batch, taken)
+        _merge_existing(review, changes, plan.into_existing, batch, taken)
         changes.label = f"import {names}: {len(plan.new)} new, {plan.merged + known} merged"
     return len(plan.new), plan.merged + known
 
@@ -347,8 +347,7 @@ def _insert_new(conn: sqlite3.Connection, plan: Plan, batch: int, taken: TakenKe
     first_id = (conn.execute("SELECT max(id) FROM papers").fetchone()[0] or 0) + 1
     rows, sources, frozen = [], [], []
     add_row, add_source, add_key = rows.append, sources.append, taken.add
-    # history.encode, inlined: three lists per paper, most of them empty.
-    json_list = _JSON_LIST
+    json_at, encode_json, metadata = _JSON_AT, _JSON, _metadata
     for offset, (p, fp) in enumerate(zip(papers, plan.fingerprints)):
         pid = first_id + offset
         p.id = pid
@@ -377,14 +376,11 @@ def _insert_new(conn: sqlite3.Connection, plan: Plan, batch: int, taken: TakenKe
         if extra and "bib:ids" in extra:  # biblatex's aliases cite the entry as well
             taken.update(alias.strip().lower() for alias in
                          extra["bib:ids"].strip("{}").split(",") if alias.strip())
-        add_row((
-            pid, p.title, fp.title_norm, p.abstract, int(p.abstract_truncated),
-            json_list(authors) if authors else "[]",
-            " ".join(sorted(fp.surnames)) if fp.surnames else "", p.author_count,
-            p.organization, p.year, p.month, p.day, int(p.year_inferred), p.upvotes,
-            p.arxiv_id, p.doi, p.url, json_list(p.links) if p.links else "[]", p.venue,
-            p.entry_type, json_list(p.keywords) if p.keywords else "[]", p.primary_class,
-            p.comments, encode("extra", p.extra), key, batch))
+        values = list(metadata(p))
+        for i, empty in json_at:
+            values[i] = encode_json(values[i]) if values[i] else empty
+        add_row((pid, *values, fp.title_norm,
+                 " ".join(sorted(fp.surnames)) if fp.surnames else "", key, batch))
         for s in p.sources:
             add_source((pid, s.file, s.line, s.format, batch))
         if len(rows) == 5000:
@@ -402,72 +398,42 @@ def _insert_new(conn: sqlite3.Connection, plan: Plan, batch: int, taken: TakenKe
         progress("store", len(papers), len(papers))
 
 
-def _merge_existing(conn: sqlite3.Connection, changes: Changes, into: dict[int, list[Paper]],
+def _merge_existing(review: Review, changes: Changes, into: dict[int, list[Paper]],
                     batch: int, taken: TakenKeys) -> None:
+    """The records that duplicate stored papers: their sources join the papers, their
+    richer metadata goes through improve (which leaves what the user set alone)."""
     if not into:
         return
+    conn = changes.conn
     known_sources: set[tuple[int, str, int]] = set()
     next_source = (conn.execute("SELECT max(id) FROM sources").fetchone()[0] or 0) + 1
-    stored: list[Paper] = []
-    frozen: set[int] = set()
     ids = list(into)
     for chunk in chunks(ids):
         marks = ",".join("?" * len(chunk))
         known_sources.update(conn.execute(
             f"SELECT paper_id, file, line FROM sources WHERE paper_id IN ({marks})", chunk))
-        stored.extend(paper_from_row(r) for r in conn.execute(
-            f"{SELECT_PAPERS} WHERE id IN ({marks})", chunk))
-        frozen.update(r[0] for r in conn.execute(
-            f"SELECT paper_id FROM frozen_citekeys WHERE paper_id IN ({marks})", chunk))
-    for paper in stored:
-        before: dict[str, Any] = {}  # the stored values of the fields merges touched
-        for incoming in into[paper.id]:
-            if bibraw.FROM_EXPORT in incoming.extra and \
-                    bibraw.imported_key(incoming).lower() == paper.citekey.lower():
-                # This paper's own entry, from a file reviewer exported: re-importing it
-                # changes nothing and is no new source (the PRISMA counts stay).
-                continue
-            improved = merged_fields(paper, incoming)
-            if improved:
-                for name in improved:
-                    before.setdefault(name, getattr(paper, name))
-                apply_fields(paper, improved)
+    offers: dict[int, list[Offer]] = {}
+    own: dict[int, str] = {}
+    if any(bibraw.FROM_EXPORT in p.extra for records in into.values() for p in records):
+        for chunk in chunks(ids):
+            own.update(conn.execute(f"SELECT id, citekey FROM papers WHERE id IN "
+                                    f"({','.join('?' * len(chunk))})", chunk))
+    for pid in ids:
+        incoming_records = [
+            incoming for incoming in into[pid]
+            # This paper's own entry, from a file reviewer exported: re-importing it
+            # changes nothing and is no new source (the PRISMA counts stay).
+            if not (bibraw.FROM_EXPORT in incoming.extra
+                    and bibraw.imported_key(incoming).lower() == own.get(pid, "").lower())]
+        for incoming in incoming_records:
             for s in incoming.sources:
-                if (paper.id, s.file, s.line) in known_sources:
+                if (pid, s.file, s.line) in known_sources:
                     continue
-                known_sources.add((paper.id, s.file, s.line))
-                changes.row("sources", None, {"id": next_source, "paper_id": paper.id,
+                known_sources.add((pid, s.file, s.line))
+                changes.row("sources", None, {"id": next_source, "paper_id": pid,
                                               "file": s.file, "line": s.line,
                                               "format": s.format, "batch": batch})
                 next_source += 1
-        if not before:  # a re-import: nothing richer than what is stored
-            continue
-        diff = [name for name in METADATA_FIELDS
-                if name in before and before[name] != getattr(paper, name)]
-        if not diff:
-            continue
-        # History keeps plain values; history._set_fields encodes them for SQLite.
-        old = {name: before[name] for name in diff}
-        new = {name: getattr(paper, name) for name in diff}
-        gained = bibraw.imported_key(paper) if "extra" in diff and \
-            not bibraw.has_raw(before["extra"]) else ""
-        if gained and paper.id not in frozen and gained.lower() not in taken:
-            # The user's .bib names this paper: their key, as their documents cite it.
-            taken.discard(paper.citekey.lower())
-            taken.add(gained.lower())
-            old["citekey"], new["citekey"] = paper.citekey, gained
-            changes.row("frozen_citekeys", None, {"paper_id": paper.id})
-        # Richer metadata may change the key a paper should have: only while the key has
-        # never left the app.
-        elif paper.id not in frozen:
-            wanted = base_key(paper)
-            if not paper.citekey.startswith(wanted) or not _is_suffix(paper.citekey[len(wanted):]):
-                taken.discard(paper.citekey.lower())
-                key = unique_key(wanted, taken)
-                taken.add(key.lower())
-                old["citekey"], new["citekey"] = paper.citekey, key
-        changes.set(paper.id, old, new)
-
-
-def _is_suffix(rest: str) -> bool:
-    return rest == "" or (rest.isalpha() and rest.islower())
+        if incoming_records:
+            offers[pid] = [Offer(incoming, origin_of(incoming)) for incoming in incoming_records]
+    improve(review, offers, changes.label, taken=taken)

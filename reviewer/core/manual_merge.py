@@ -2,9 +2,12 @@
 journal version under another title, a title list's line and its arXiv record).
 
 The kept paper takes the richest metadata of the others, field by field, as an import's
-merge does (but keeps its title), and everything the user gave them: sources, tags, sections, notes (one after
+merge does (through core/improve.py: but it keeps its title, and what the user set by
+hand), and everything the user gave them: sources, tags, sections, notes (one after
 the other), a star. It keeps its decision, or takes the others' when it has none (the
-most inclusive, so that a merge never drops an included paper), and its citation key.
+most inclusive, so that a merge never drops an included paper), and its citation key
+(derived again when the merge gives it authors or a year, while the key has never left
+the app).
 The others leave the review saying where they went (``papers.merged_into``): importing
 one of their records again folds it into the kept paper. One change: ``undo`` brings
 them back as they were.
@@ -16,8 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .errors import NotFound, UsageError
-from .merge import apply_fields, merged_fields
-from .model import METADATA_FIELDS, Decision, Paper
+from .improve import Offer, improve, origin_of
+from .model import Decision, Paper
 from .store import Review
 
 # Which decision a merge keeps when the kept paper has none and the others differ.
@@ -48,24 +51,19 @@ def merge_papers(review: Review, keep: int, others: Sequence[int]) -> MergeRepor
         if missing:
             raise NotFound(f"no paper {missing[0]} in review {review.name!r}")
         kept, rest = papers[keep], [papers[pid] for pid in others]
-        before = {name: getattr(kept, name) for name in METADATA_FIELDS}
-        improved: list[str] = []
-        for other in rest:
-            better = merged_fields(kept, other)
-            # The title stays the one the user chose to keep; the others' titles still
-            # find the paper, through the papers merged into it.
-            better.pop("title", None)
-            improved += [name for name in better if name not in improved]
-            apply_fields(kept, better)
-        old = {**before, "starred": kept.starred, "decision": kept.decision.value,
-               "note": kept.note}
-        new = {name: getattr(kept, name) for name in METADATA_FIELDS}
-        new.update(starred=kept.starred or any(p.starred for p in rest),
-                   decision=_decision(kept, rest).value, note=_notes(kept, rest))
-        key = _rederived_key(review, kept, improved)
-        if key:
-            old["citekey"], new["citekey"] = kept.citekey, key
-        changes.set(keep, old, new)
+        # The title stays the one the user chose to keep (the others' titles still find
+        # the paper, through the papers merged into it). Its key is derived again when
+        # the merge gives it authors or a year, as an import's merge would, unless it has
+        # left the app.
+        origins = review.provenance(others)
+        done = improve(review, {keep: [Offer(other, origin_of(other), origins.get(other.id, {}))
+                                       for other in rest]},
+                       label, keep=("title",))
+        improved = done.fields.get(keep, [])
+        changes.set(keep, {"starred": kept.starred, "decision": kept.decision.value,
+                           "note": kept.note},
+                    {"starred": kept.starred or any(p.starred for p in rest),
+                     "decision": _decision(kept, rest).value, "note": _notes(kept, rest)})
         _move_tags(changes, kept, rest)
         _move_sections(changes, keep, others)
         for source_id, paper_id in conn.execute(
@@ -79,22 +77,6 @@ def merge_papers(review: Review, keep: int, others: Sequence[int]) -> MergeRepor
                         {"removed": 1, "merged_into": keep})
     return MergeReport(review.get(keep), rest, improved,
                        [p.citekey for p in rest if p.id in frozen])
-
-
-def _rederived_key(review: Review, kept: Paper, improved: list[str]) -> str:
-    """The key the kept paper should have now that the merge gave it authors or a year,
-    as an import's merge would give it; "" while its key has never left the app."""
-    if not {"authors", "year"} & set(improved) or review.frozen_citekeys([kept.id]):
-        return ""
-    from .citekeys import base_key, unique_key
-
-    wanted = base_key(kept)
-    rest = kept.citekey[len(wanted):]
-    if kept.citekey.startswith(wanted) and (rest == "" or rest.isalpha() and rest.islower()):
-        return ""
-    taken = {k.lower() for (k,) in review.conn.execute(
-        "SELECT citekey FROM papers WHERE id != ?", (kept.id,))}
-    return unique_key(wanted, taken)
 
 
 def _decision(kept: Paper, rest: list[Paper]) -> Decision:

@@ -9,10 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from . import bibraw
-from .model import Paper
+from .model import FILL_FIELDS, UNION_FIELDS, Paper
 
-_FILL_IF_EMPTY = ("organization", "arxiv_id", "doi", "url", "venue", "entry_type",
-                  "primary_class", "comments")
 # Links and keywords a merge still adds to. Every merge looks through the paper's own: a
 # paper listed under 4,000 headings of a hostile list, each with another code link,
 # gathered 4,000 of each, and its merges took time growing with their square (4.3 s).
@@ -46,12 +44,12 @@ def merged_fields(base: Paper, other: Paper) -> dict[str, Any]:
 
     # The other record is tested first: a re-import brings back what is stored, and most
     # records lack most of these fields.
-    for name in _FILL_IF_EMPTY:
+    for name in FILL_FIELDS:  # the fields the model merges by "fill"
         value = getattr(other, name)
         if value and not getattr(base, name):
             changes[name] = value
 
-    for name in ("links", "keywords"):
+    for name in UNION_FIELDS:
         theirs = getattr(other, name)
         if theirs:
             ours = getattr(base, name)

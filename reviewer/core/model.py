@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from enum import StrEnum
+from typing import Any
 
 
 class Decision(StrEnum):
@@ -38,6 +39,28 @@ class Source:
     format: str
 
 
+# How a field of Paper is declared: everything else (the review's columns, how rows
+# become papers, what an export and the planning child read, how a merge treats it) is
+# derived from these few words, so that a new field is one line here plus a migration
+# adding its column (schema.py).
+#   kind   "metadata": read from dumps, improved by merges (core/improve.py), a column
+#          of papers; "user": the user's own, a column of papers; absent: not a column
+#          (the store attaches it from another table, or sets it: id)
+#   bib    an export's BibTeX entry is made from it (export/bibtex.py reads no other)
+#   match  deciding a duplicate, or what a merge changes in one, reads it (the planning
+#          child gets these alone: core/planning.py)
+#   merge  how a richer record improves it (core/merge.py): "fill" when empty (the
+#          default), "union" of lists, or "own" for a rule of its own there
+def _field(default: Any = MISSING, *, factory: Any = MISSING, kind: str = "metadata",
+           bib: bool = False, match: bool = False, merge: str = "fill") -> Any:
+    return field(default=default, default_factory=factory, metadata={
+        "kind": kind, "bib": bib, "match": match, "merge": merge})
+
+
+def _user(default: Any = MISSING, *, factory: Any = MISSING, bib: bool = False) -> Any:
+    return _field(default, factory=factory, kind="user", bib=bib, merge="")
+
+
 @dataclass(slots=True)
 class Paper:
     """One paper: bibliographic metadata from the dumps plus the user's own triage state.
@@ -46,37 +69,39 @@ class Paper:
     fills ``id``, ``citekey`` and the user fields.
     """
 
-    title: str
-    abstract: str = ""
-    abstract_truncated: bool = False
-    authors: list[str] = field(default_factory=list)
-    author_count: int | None = None
-    organization: str = ""
-    year: int | None = None
-    month: int | None = None
-    day: int | None = None
-    year_inferred: bool = False
-    upvotes: int | None = None
-    arxiv_id: str = ""
-    doi: str = ""
-    url: str = ""
-    links: list[str] = field(default_factory=list)
-    venue: str = ""
-    entry_type: str = ""
-    keywords: list[str] = field(default_factory=list)
-    primary_class: str = ""
-    comments: str = ""
+    title: str = _field(bib=True, match=True, merge="own")
+    abstract: str = _field("", bib=True, merge="own")
+    abstract_truncated: bool = _field(False, merge="own")
+    authors: list[str] = _field(factory=list, bib=True, match=True, merge="own")
+    author_count: int | None = _field(None, bib=True, merge="own")
+    organization: str = _field("")
+    year: int | None = _field(None, bib=True, match=True, merge="own")
+    month: int | None = _field(None, bib=True, match=True, merge="own")
+    day: int | None = _field(None, match=True, merge="own")
+    year_inferred: bool = _field(False, match=True, merge="own")
+    upvotes: int | None = _field(None, merge="own")
+    arxiv_id: str = _field("", bib=True, match=True)
+    doi: str = _field("", bib=True, match=True)
+    url: str = _field("", bib=True)
+    links: list[str] = _field(factory=list, merge="union")
+    venue: str = _field("", bib=True, match=True)
+    entry_type: str = _field("", bib=True)
+    keywords: list[str] = _field(factory=list, merge="union")
+    primary_class: str = _field("", bib=True)
+    comments: str = _field("")
+    # arXiv's Journal-ref: where the paper was published, as its authors wrote it.
+    journal_ref: str = _field("")
     # Extra BibTeX fields worth carrying to the export (volume, pages, publisher...).
-    extra: dict[str, str] = field(default_factory=dict)
+    extra: dict[str, str] = _field(factory=dict, bib=True, merge="own")
     sources: list[Source] = field(default_factory=list)
 
     # Set by the store.
     id: int | None = None
-    citekey: str = ""
-    starred: bool = False
-    decision: Decision = Decision.UNDECIDED
+    citekey: str = _user("", bib=True)
+    starred: bool = _user(False)
+    decision: Decision = _user(Decision.UNDECIDED)
     tags: list[str] = field(default_factory=list)
-    note: str = ""
+    note: str = _user("", bib=True)
     sections: list[str] = field(default_factory=list)
 
     @property
@@ -121,15 +146,28 @@ class Paper:
 
 
 _PAPER_FIELDS = tuple(f.name for f in fields(Paper))
-_CONTAINER_FIELDS = ("authors", "links", "keywords", "extra", "tags", "sections")
+_CONTAINER_FIELDS = tuple(f.name for f in fields(Paper) if f.default_factory in (list, dict))
 
-
-METADATA_FIELDS: tuple[str, ...] = (
-    "title", "abstract", "abstract_truncated", "authors", "author_count", "organization",
-    "year", "month", "day", "year_inferred", "upvotes", "arxiv_id", "doi", "url", "links",
-    "venue", "entry_type", "keywords", "primary_class", "comments", "extra",
-)
+METADATA_FIELDS: tuple[str, ...] = tuple(
+    f.name for f in fields(Paper) if f.metadata.get("kind") == "metadata")
 """The fields a dump can supply (and a merge can enrich); everything else is the user's."""
+USER_COLUMNS: tuple[str, ...] = tuple(
+    f.name for f in fields(Paper) if f.metadata.get("kind") == "user")
+"""The user's own fields stored as columns of papers."""
+JSON_FIELDS = frozenset(f.name for f in fields(Paper) if f.name in METADATA_FIELDS + USER_COLUMNS
+                        and f.default_factory in (list, dict))
+"""Stored as JSON text (a list or an object)."""
+BIB_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Paper) if f.metadata.get("bib"))
+"""What a BibTeX entry is made from (with the tags)."""
+MATCH_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Paper) if f.metadata.get("match"))
+"""What deciding a duplicate, and what a merge changes in it, reads."""
+FILL_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Paper)
+                                     if f.metadata.get("merge") == "fill")
+UNION_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Paper)
+                                      if f.metadata.get("merge") == "union")
+DEFAULTS: dict[str, Any] = {f.name: f.default if f.default is not MISSING else f.default_factory()
+                            for f in fields(Paper) if f.name != "title"}
+"""Each field's empty value (a fresh one for lists and dicts)."""
 
 
 CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "huggingface.co", "codeberg.org")

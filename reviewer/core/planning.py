@@ -14,18 +14,14 @@ the fingerprint of a merged paper depends on those fields alone. Abstracts never
 
 from __future__ import annotations
 
-import os
-import pickle
-import select
-import signal
-from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 
 from .dedup import DuplicateIndex, Fingerprint
+from .forking import Child
 from .merge import apply_fields, merged_fields
-from .model import Paper
+from .model import DEFAULTS, MATCH_FIELDS, METADATA_FIELDS, Paper
 
 Progress = Callable[[str, int, int], None]
 
@@ -115,9 +111,8 @@ def replay(papers: Sequence[Paper], decisions: Sequence[int],
     return plan
 
 
-# What the child sees of a record (it makes a _Record of them).
-LIGHT_FIELDS = ("title", "authors", "year", "month", "day", "year_inferred", "venue",
-                "arxiv_id", "doi")
+# What the child sees of a record (it makes a _Record of them): the model's match fields.
+LIGHT_FIELDS = MATCH_FIELDS
 _light = attrgetter(*LIGHT_FIELDS)
 
 
@@ -128,17 +123,10 @@ class _Record:
     ever set the fields listed (the other record holds nothing richer elsewhere)."""
 
     __slots__ = (*LIGHT_FIELDS, "author_count", "citekey")
-    abstract = organization = url = entry_type = primary_class = comments = ""
-    abstract_truncated = False
-    upvotes = None
-    links = keywords = ()
-    extra: dict = {}
 
-    def __init__(self, title, authors, year, month, day, year_inferred, venue, arxiv_id, doi):
-        self.title, self.authors, self.year, self.month, self.day = (title, authors, year,
-                                                                     month, day)
-        self.year_inferred, self.venue, self.arxiv_id, self.doi = (year_inferred, venue,
-                                                                   arxiv_id, doi)
+    def __init__(self, *values: object) -> None:
+        for name, value in zip(LIGHT_FIELDS, values):
+            setattr(self, name, value)
         self.author_count, self.citekey = None, ""
 
     @property
@@ -146,9 +134,10 @@ class _Record:
         return []
 
 
-# A pipe this big lets the parser run a few batches ahead of the planner (Linux caps an
-# unprivileged process at 1 MB).
-_PIPE_SIZE = 1 << 20
+# Every other metadata field reads as empty (shared, never written: see above).
+for _name in METADATA_FIELDS:
+    if _name not in _Record.__slots__:
+        setattr(_Record, _name, () if isinstance(DEFAULTS[_name], list) else DEFAULTS[_name])
 
 
 @dataclass(slots=True)
@@ -162,34 +151,13 @@ class Decisions:
         return replay(papers, self.decisions, self.fingerprints)
 
 
-class PlanningChild:
-    """A forked process planning the import from records streamed to it."""
+class PlanningChild(Child):
+    """A forked process (forking.py) planning the import from records streamed to it."""
 
     def __init__(self, load_index: Callable[[], DuplicateIndex]) -> None:
         """``load_index`` runs in the child: reading the stored papers' fingerprints
         (a second for 100,000) then overlaps the parse as well."""
-        to_child, self._to_child = os.pipe()
-        self._from_child, from_child = os.pipe()
-        try:
-            import fcntl
-            fcntl.fcntl(self._to_child, fcntl.F_SETPIPE_SZ, _PIPE_SIZE)
-        except (ImportError, AttributeError, OSError):
-            pass
-        self.pid = os.fork()
-        if self.pid == 0:
-            os.close(self._to_child)
-            os.close(self._from_child)
-            _serve(load_index, to_child, from_child)  # never returns
-        os.close(to_child)
-        os.close(from_child)
-        # The parser never waits for the child: what the pipe cannot take yet waits in
-        # the backlog. Blocking writes had the parse of a re-import stand still for the
-        # half second the child spends loading the index of a big review.
-        os.set_blocking(self._to_child, False)
-        self._backlog: deque[memoryview] = deque()
-        self._ended = False
-        self.failed = False
-        self._reaped = False
+        super().__init__(lambda batches: _plan(load_index, batches))
 
     def send(self, papers: Iterable[Paper]) -> None:
         """Stream the next records, final and in import order."""
@@ -197,109 +165,25 @@ class PlanningChild:
             return
         batch = [_light(p) for p in papers]
         if batch:
-            self._backlog.append(memoryview(pickle.dumps(batch, pickle.HIGHEST_PROTOCOL)))
-            self._flush(wait=False)
-
-    def end(self) -> None:
-        """No more records: the child plans the last ones while the parent goes on."""
-        self._ended = True
-        self._flush(wait=False)
-
-    def _flush(self, wait: bool) -> None:
-        """Write the backlog as far as the pipe takes it (all of it if ``wait``); close
-        the pipe once the records have ended and all are written."""
-        backlog = self._backlog
-        while backlog and not self.failed:
-            try:
-                written = os.write(self._to_child, backlog[0])
-            except BlockingIOError:
-                if not wait:
-                    return
-                select.select([], [self._to_child], [])
-                continue
-            except OSError:  # the child is gone: finish() says so, the parent plans
-                self.failed = True
-                backlog.clear()
-                break
-            if written == len(backlog[0]):
-                backlog.popleft()
-            else:
-                backlog[0] = backlog[0][written:]
-        if self._ended and self._to_child >= 0:
-            os.close(self._to_child)
-            self._to_child = -1
-
-    def ready(self) -> bool:
-        """Whether the child has answered (or died): finish() would not wait."""
-        self._flush(wait=False)
-        if self._backlog:
-            return False
-        try:
-            return bool(select.select([self._from_child], [], [], 0)[0])
-        except (OSError, ValueError):
-            return False
+            self.put(batch)
 
     def finish(self) -> Decisions | None:
         """The child's decisions on everything sent, or None if it failed."""
-        data = b""
-        self._ended = True
-        self._flush(wait=True)
-        fd, self._from_child = self._from_child, -1  # closed below, whatever happens
-        try:
-            with os.fdopen(fd, "rb") as pipe:
-                data = pipe.read()
-        except OSError:
-            pass
-        _, status = os.waitpid(self.pid, 0)
-        self._reaped = True
-        if status != 0 or not data or self.failed:
+        answer = self.answer()
+        if answer is None:
             return None
-        try:
-            decisions, fingerprints = pickle.loads(data)
-        except Exception:
-            return None
+        decisions, fingerprints = answer
         return Decisions(decisions, [Fingerprint(-n, *f) for n, f in enumerate(fingerprints, 1)])
 
-    def abandon(self) -> None:
-        """Stop the child (the import failed or was interrupted); after finish(), nothing."""
-        if self._reaped:
-            return
-        try:
-            os.kill(self.pid, signal.SIGKILL)
-        except OSError:
-            pass
-        self._backlog.clear()
-        if self._to_child >= 0:
-            os.close(self._to_child)
-            self._to_child = -1
-        if self._from_child >= 0:
-            os.close(self._from_child)
-            self._from_child = -1
-        os.waitpid(self.pid, 0)
-        self._reaped = True
 
-
-def _serve(load_index: Callable[[], DuplicateIndex], incoming: int, outgoing: int) -> None:
-    status = 1
-    try:
-        planner = Planner(load_index())
-        with os.fdopen(incoming, "rb") as pipe:
-            while True:
-                try:
-                    batch = pickle.load(pipe)
-                except EOFError:
-                    break
-                planner.feed([_Record(*values) for values in batch])
-        plan = planner.plan
-        answer = (plan.decisions, [(f.title_norm, f.arxiv_id, f.doi, f.surnames, f.year)
-                                   for f in plan.fingerprints])
-        with os.fdopen(outgoing, "wb") as pipe:
-            pipe.write(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
-        status = 0
-    except BaseException:  # the parent plans the import itself
-        pass
-    finally:
-        os._exit(status)
+def _plan(load_index: Callable[[], DuplicateIndex], batches: Iterable[list[tuple]]) -> tuple:
+    """The child's work: plan the records of each batch, as they come."""
+    planner = Planner(load_index())
+    for batch in batches:
+        planner.feed([_Record(*values) for values in batch])
+    plan = planner.plan
+    return (plan.decisions, [(f.title_norm, f.arxiv_id, f.doi, f.surnames, f.year)
+                             for f in plan.fingerprints])
 
 
 __all__ = ["Decisions", "Plan", "Planner", "PlanningChild", "plan_import", "replay"]

@@ -106,26 +106,34 @@ CREATE TABLE history (
 );
 """
 
-# The columns a BibTeX entry is made from (export/bibtex.py reads no other);
-# tests/test_export_cache.py changes every column and fails if one is missing here.
-# Reviews made already keep the trigger they were made with: a change here needs a new
-# migration that drops and recreates bib_entries_paper_changed.
-BIB_COLUMNS = ("title", "abstract", "authors", "author_count", "year", "month", "arxiv_id",
-               "doi", "url", "venue", "entry_type", "primary_class", "extra", "citekey", "note")
-
 # Rendered BibTeX entries, so that an export renders only the papers changed since the
 # last one (Better BibTeX keeps such a cache for Zotero). Triggers rather than the store's
 # methods drop an entry, so that no write path (undo, an import's merge) can forget to.
-_DROP_ENTRIES = ("CREATE TRIGGER bib_entries_{} {}\nBEGIN\n"
-                 "    DELETE FROM bib_entries WHERE paper_id IN ({});\nEND;\n")
-_V2 = ("CREATE TABLE bib_entries (paper_id INTEGER PRIMARY KEY, entry BLOB NOT NULL);\n"
-       + "".join(_DROP_ENTRIES.format(*trigger) for trigger in (
-        ("paper_changed", f"AFTER UPDATE OF id, {', '.join(BIB_COLUMNS)} ON papers",
-         "OLD.id, NEW.id"),
-        ("paper_deleted", "AFTER DELETE ON papers", "OLD.id"),
-        ("tag_added", "AFTER INSERT ON tags", "NEW.paper_id"),
-        ("tag_changed", "AFTER UPDATE ON tags", "OLD.paper_id, NEW.paper_id"),
-        ("tag_removed", "AFTER DELETE ON tags", "OLD.paper_id"))))
+# Migrations are written out in full: a migration applied once must read the same for
+# ever (tests/test_schema.py pins their text).
+_V2 = """
+CREATE TABLE bib_entries (paper_id INTEGER PRIMARY KEY, entry BLOB NOT NULL);
+CREATE TRIGGER bib_entries_paper_changed AFTER UPDATE OF id, title, abstract, authors, author_count, year, month, arxiv_id, doi, url, venue, entry_type, primary_class, extra, citekey, note ON papers
+BEGIN
+    DELETE FROM bib_entries WHERE paper_id IN (OLD.id, NEW.id);
+END;
+CREATE TRIGGER bib_entries_paper_deleted AFTER DELETE ON papers
+BEGIN
+    DELETE FROM bib_entries WHERE paper_id IN (OLD.id);
+END;
+CREATE TRIGGER bib_entries_tag_added AFTER INSERT ON tags
+BEGIN
+    DELETE FROM bib_entries WHERE paper_id IN (NEW.paper_id);
+END;
+CREATE TRIGGER bib_entries_tag_changed AFTER UPDATE ON tags
+BEGIN
+    DELETE FROM bib_entries WHERE paper_id IN (OLD.paper_id, NEW.paper_id);
+END;
+CREATE TRIGGER bib_entries_tag_removed AFTER DELETE ON tags
+BEGIN
+    DELETE FROM bib_entries WHERE paper_id IN (OLD.paper_id);
+END;
+"""
 
 # Which keys have left the app (exported, copied, set by hand) and so never change again.
 # A table of their own: a flag in papers made freezing 5,000 keys rewrite 5,000 wide rows
@@ -144,16 +152,36 @@ INSERT INTO frozen_citekeys SELECT id FROM papers WHERE citekey_frozen = 1;
 # close), a third of its time. A row says where a paper's entry sits in a file written by
 # an export, and its CRC-32 tells whether the file still holds it there. The triggers stay
 # (same names, same table name), now dropping the rows of every file a paper is in.
-_ENTRY_TRIGGERS = ("paper_changed", "paper_deleted", "tag_added", "tag_changed",
-                   "tag_removed")
-_V4 = ("".join(f"DROP TRIGGER bib_entries_{name};\n" for name in _ENTRY_TRIGGERS)
-       + "DROP TABLE bib_entries;\n"
-       "CREATE TABLE bib_files (id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, "
-       "used INTEGER NOT NULL);\n"
-       "CREATE TABLE bib_entries (paper_id INTEGER NOT NULL, file_id INTEGER NOT NULL, "
-       "start INTEGER NOT NULL, size INTEGER NOT NULL, crc INTEGER NOT NULL, "
-       "PRIMARY KEY (paper_id, file_id)) WITHOUT ROWID;\n"
-       + _V2.split(";\n", 1)[1])
+_V4 = """
+DROP TRIGGER bib_entries_paper_changed;
+DROP TRIGGER bib_entries_paper_deleted;
+DROP TRIGGER bib_entries_tag_added;
+DROP TRIGGER bib_entries_tag_changed;
+DROP TRIGGER bib_entries_tag_removed;
+DROP TABLE bib_entries;
+CREATE TABLE bib_files (id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, used INTEGER NOT NULL);
+CREATE TABLE bib_entries (paper_id INTEGER NOT NULL, file_id INTEGER NOT NULL, start INTEGER NOT NULL, size INTEGER NOT NULL, crc INTEGER NOT NULL, PRIMARY KEY (paper_id, file_id)) WITHOUT ROWID;
+CREATE TRIGGER bib_entries_paper_changed AFTER UPDATE OF id, title, abstract, authors, author_count, year, month, arxiv_id, doi, url, venue, entry_type, primary_class, extra, citekey, note ON papers
+BEGIN
+    DELETE FROM bib_entries WHERE paper_id IN (OLD.id, NEW.id);
+END;
+CREATE TRIGGER bib_entries_paper_deleted AFTER DELETE ON papers
+BEGIN
+    DELETE FROM bib_entries WHERE paper_id IN (OLD.id);
+END;
+CREATE TRIGGER bib_entries_tag_added AFTER INSERT ON tags
+BEGIN
+    DELETE FROM bib_entries WHERE paper_id IN (NEW.paper_id);
+END;
+CREATE TRIGGER bib_entries_tag_changed AFTER UPDATE ON tags
+BEGIN
+    DELETE FROM bib_entries WHERE paper_id IN (OLD.paper_id, NEW.paper_id);
+END;
+CREATE TRIGGER bib_entries_tag_removed AFTER DELETE ON tags
+BEGIN
+    DELETE FROM bib_entries WHERE paper_id IN (OLD.paper_id);
+END;
+"""
 
 # Papers merged by hand into another (core/manual_merge.py) leave the review like an
 # undone import's (removed = 1) and say where they went, so that importing one of their
@@ -164,7 +192,29 @@ ALTER TABLE papers ADD COLUMN merged_into INTEGER;
 CREATE INDEX papers_merged_into ON papers(merged_into) WHERE merged_into IS NOT NULL;
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5]
+# Where the value of a paper's field came from, once something other than the import
+# that added the paper set it (core/improve.py): 'dump:<format>', 'bib', 'user' or
+# 'service:<name>'; a field of an "extra" BibTeX key is named 'extra.<key>'. No row: the
+# value is as the paper's first import read it. A field the user set is never
+# overwritten by an import or a service.
+_V6 = """
+CREATE TABLE provenance (
+    paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+    field TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    PRIMARY KEY (paper_id, field)
+) WITHOUT ROWID;
+"""
+
+# A field to come (issue 19): the arXiv listing's Journal-ref, where its authors say the
+# paper was published. The model declares it (model.py); this is all the rest it takes.
+# (A field an export's entry is made from would also recreate bib_entries_paper_changed
+# with it among the columns watched: tests/test_export_cache.py names a column missed.)
+_V7 = """
+ALTER TABLE papers ADD COLUMN journal_ref TEXT NOT NULL DEFAULT '';
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7]
 VERSION = len(MIGRATIONS)
 
 

@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from . import schema
-from .bulk import gc_paused
 from .errors import NotFound, ReviewError, UsageError
+from .gc_pause import gc_paused
 from .history import Changes, replay
-from .model import CODE_HOSTS, Decision, Paper, Source
+from .model import (BIB_FIELDS, CODE_HOSTS, JSON_FIELDS, METADATA_FIELDS, USER_COLUMNS,
+                    Decision, Paper, Source)
 
 BUSY_TIMEOUT = 10.0
 # A review is mostly abstracts, 1 to 2 KB a paper: 4 KB pages (SQLite's default) hold two
@@ -35,12 +36,7 @@ PAGE_SIZE = 16384
 # process, nothing measurable on a CLI `tag` (208 ms median either way, 7 runs each).
 SYNCHRONOUS = "FULL"
 
-PAPER_COLUMNS = (
-    "id", "title", "abstract", "abstract_truncated", "authors", "author_count", "organization",
-    "year", "month", "day", "year_inferred", "upvotes", "arxiv_id", "doi", "url", "links",
-    "venue", "entry_type", "keywords", "primary_class", "comments", "extra", "citekey",
-    "starred", "decision", "note",
-)
+PAPER_COLUMNS = ("id", *METADATA_FIELDS, *USER_COLUMNS)
 SELECT_PAPERS = f"SELECT {', '.join(PAPER_COLUMNS)} FROM papers"
 # model.is_code_link, as SQL over the JSON list of links (cheaper than decoding 100k lists).
 _HAS_CODE_SQL = "(" + " OR ".join(
@@ -67,6 +63,17 @@ class HistoryEntry:
     paper_ids: set[int] | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Version:
+    """What a review was at some moment, for telling whether another process changed it."""
+
+    # PRAGMA data_version: reads nothing, and moves with other connections' commits.
+    data: int
+    # The last history entry and how many are undone: moves with every change made
+    # through reviewer, not with keys frozen by an export (which show nothing new).
+    history: tuple
+
+
 @dataclass(slots=True)
 class Summary:
     """The few fields the paper list shows, cheap to load for 100,000 papers."""
@@ -83,45 +90,43 @@ class Summary:
     sections: list[str] = field(default_factory=list)
 
 
-# paper_from_row unpacks a row by name and passes Paper its fields by position: the
-# columns must list Paper's metadata fields in order, then the store's own.
-assert PAPER_COLUMNS == ("id", *(f.name for f in fields(Paper)[:21]), "citekey", "starred",
-                         "decision", "note") and tuple(f.name for f in fields(Paper)[21:]) == (
-    "sources", "id", "citekey", "starred", "decision", "tags", "note", "sections"), \
-    "PAPER_COLUMNS out of step with Paper"
 _DECISIONS = {d.value: d for d in Decision}
 _loads = json.JSONDecoder().decode
 
 
-def paper_from_row(row: sqlite3.Row | tuple) -> Paper:
-    # Listing or exporting 100,000 papers calls this 100,000 times: one unpacking and one
-    # positional call, and the many empty JSON lists skip the decoder.
-    (pid, title, abstract, truncated, authors, author_count, organization, year, month, day,
-     inferred, upvotes, arxiv_id, doi, url, links, venue, entry_type, keywords, primary_class,
-     comments, extra, citekey, starred, decision, note) = row
-    return Paper(
-        title, abstract, bool(truncated), [] if authors == "[]" else _loads(authors),
-        author_count, organization, year, month, day, bool(inferred), upvotes, arxiv_id, doi,
-        url, [] if links == "[]" else _loads(links), venue, entry_type,
-        [] if keywords == "[]" else _loads(keywords), primary_class, comments,
-        {} if extra == "{}" else _loads(extra), [], pid, citekey, bool(starred),
-        _DECISIONS[decision], [], note)
+def row_reader(columns: tuple[str, ...]) -> Callable[[tuple], Paper]:
+    """A function making a Paper of a row of ``columns`` (any of Paper's stored fields;
+    the others keep their defaults). Written out from the model once, as one unpacking
+    and one call: listing or exporting 100,000 papers calls it 100,000 times, and the
+    many empty JSON lists skip the decoder."""
+    lines = [f"    ({', '.join(f'c{i}' for i in range(len(columns)))},) = row"]
+    at = {name: i for i, name in enumerate(columns)}
+    args = []  # by position: a call by keyword took twice as long
+    for f in fields(Paper):
+        i = at.get(f.name)
+        if i is None:  # not read: the field's default
+            value = ("[]" if f.default_factory is list else "{}" if f.default_factory is dict
+                     else "undecided" if f.name == "decision" else repr(f.default))
+        elif f.name in JSON_FIELDS:
+            empty = "{}" if f.default_factory is dict else "[]"
+            value = f"{empty} if c{i} == '{empty}' else loads(c{i})"
+        elif isinstance(f.default, bool):
+            value = f"bool(c{i})"
+        elif f.name == "decision":
+            value = f"decisions[c{i}]"
+        else:
+            value = f"c{i}"
+        args.append(value)
+    source = "def read(row):\n" + "\n".join(lines) + f"\n    return Paper({', '.join(args)})\n"
+    namespace = {"Paper": Paper, "loads": _loads, "decisions": _DECISIONS,
+                 "undecided": Decision.UNDECIDED}
+    exec(compile(source, f"<row_reader {' '.join(columns)}>", "exec"), namespace)
+    return namespace["read"]
 
 
-SELECT_BIB_PAPERS = f"SELECT id, {', '.join(schema.BIB_COLUMNS)} FROM papers"
-assert schema.BIB_COLUMNS == ("title", "abstract", "authors", "author_count", "year", "month",
-                              "arxiv_id", "doi", "url", "venue", "entry_type", "primary_class",
-                              "extra", "citekey", "note"), "bib_paper_from_row out of step"
-
-
-def bib_paper_from_row(row: tuple) -> Paper:
-    (pid, title, abstract, authors, author_count, year, month, arxiv_id, doi, url, venue,
-     entry_type, primary_class, extra, citekey, note) = row
-    return Paper(
-        title, abstract, False, [] if authors == "[]" else _loads(authors), author_count, "",
-        year, month, None, False, None, arxiv_id, doi, url, [], venue, entry_type, [],
-        primary_class, "", {} if extra == "{}" else _loads(extra), [], pid, citekey, False,
-        Decision.UNDECIDED, [], note)
+paper_from_row = row_reader(PAPER_COLUMNS)
+SELECT_BIB_PAPERS = f"SELECT id, {', '.join(BIB_FIELDS)} FROM papers"
+bib_paper_from_row = row_reader(("id", *BIB_FIELDS))
 
 
 # What Review._attach reads for a list of papers, and how each row lands on its paper.
@@ -201,6 +206,28 @@ class Review:
     def name(self) -> str:
         return self.path.stem
 
+    def set_busy_timeout(self, seconds: float) -> None:
+        """How long a change waits for another process's write to end before it says the
+        review is busy (BUSY_TIMEOUT by default; a TUI key waits less)."""
+        self.conn.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
+
+    def version(self, since: Version | None = None) -> Version:
+        """The review's version now. Given the version seen last, reads the history only
+        when another connection has committed since (polled every second by a screen);
+        when the review cannot be read for a moment (busy), returns ``since``."""
+        try:
+            data = self.conn.execute("PRAGMA data_version").fetchone()[0]
+            if since is not None and data == since.data:
+                return since
+            history = self.conn.execute(
+                "SELECT (SELECT max(id) FROM history), "
+                "(SELECT count(*) FROM history WHERE undone = 1)").fetchone()
+        except sqlite3.Error:
+            if since is None:
+                raise
+            return since
+        return Version(data, tuple(history))
+
     # -- transactions ------------------------------------------------------------------
 
     @contextmanager
@@ -267,7 +294,7 @@ class Review:
                 if op["k"] == "batch":
                     # By hand rather than by ON DELETE CASCADE: an import runs unchecked.
                     gone = "SELECT id FROM papers WHERE batch = ? AND removed = 1"
-                    for table in ("tags", "section_papers", "sources"):
+                    for table in ("tags", "section_papers", "sources", "provenance"):
                         conn.execute(f"DELETE FROM {table} WHERE paper_id IN ({gone})",
                                      (op["n"],))
                     conn.execute("DELETE FROM papers WHERE batch = ? AND removed = 1", (op["n"],))
@@ -308,11 +335,34 @@ class Review:
             return self._papers(ids, sources)
 
     def bib_papers(self, ids: Iterable[int] | None = None) -> list[Paper]:
-        """Papers holding only what a BibTeX entry is made from (schema.BIB_COLUMNS and
+        """Papers holding only what a BibTeX entry is made from (model.BIB_FIELDS and
         the tags), the rest left at its default: for rendering entries at once. Reading
         the other columns was a tenth of a first export."""
         with gc_paused():
             return self._papers(ids, False, SELECT_BIB_PAPERS, bib_paper_from_row)
+
+    def stored_papers(self, ids: Iterable[int]) -> list[Paper]:
+        """The papers ``ids`` as their rows hold them (metadata, key, the user's columns),
+        without tags, sections or sources: what improving them reads."""
+        out: list[Paper] = []
+        with gc_paused():
+            for chunk in chunks(list(ids)):
+                marks = ",".join("?" * len(chunk))
+                out.extend(map(paper_from_row, self.conn.execute(
+                    f"{SELECT_PAPERS} WHERE removed = 0 AND id IN ({marks})", chunk)))
+        return out
+
+    def provenance(self, ids: Iterable[int]) -> dict[int, dict[str, str]]:
+        """Where the fields of papers ``ids`` came from, those set since their import
+        (core/improve.py): {paper id: {field: origin}}."""
+        out: dict[int, dict[str, str]] = {}
+        for chunk in chunks(list(ids)):
+            marks = ",".join("?" * len(chunk))
+            for pid, name, origin in self.conn.execute(
+                    f"SELECT paper_id, field, origin FROM provenance WHERE paper_id IN ({marks})",
+                    chunk):
+                out.setdefault(pid, {})[name] = origin
+        return out
 
     def _papers(self, ids: Iterable[int] | None, sources: bool, select: str = SELECT_PAPERS,
                 make: Callable[[tuple], Paper] = paper_from_row) -> list[Paper]:
@@ -351,16 +401,24 @@ class Review:
                 if paper is not None:
                     attach(paper, r)
 
-    def search_texts(self) -> Iterator[tuple[int, str, str]]:
-        """(id, title, tags + note + abstract) of every paper, for the search index."""
+    def search_texts(self, after: int = 0, limit: int = -1) -> list[tuple[int, str, str]]:
+        """(id, title, tags + note + abstract) of the papers in id order, for the search
+        index: all of them, or ``limit`` papers from the first id past ``after`` (a screen
+        indexes in slices between keystrokes)."""
         from .search import body_text
 
+        rows = self.conn.execute(
+            "SELECT id, title, note, abstract FROM papers WHERE removed = 0 AND id > ? "
+            "ORDER BY id LIMIT ?", (after, limit)).fetchall()
+        if not rows:
+            return []
         tags: dict[int, list[str]] = {}
-        for pid, tag in self.conn.execute("SELECT paper_id, tag FROM tags ORDER BY tag"):
+        for pid, tag in self.conn.execute(
+                "SELECT paper_id, tag FROM tags WHERE paper_id > ? AND paper_id <= ? "
+                "ORDER BY tag", (after, rows[-1][0])):
             tags.setdefault(pid, []).append(tag)
-        for pid, title, note, abstract in self.conn.execute(
-                "SELECT id, title, note, abstract FROM papers WHERE removed = 0 ORDER BY id"):
-            yield pid, title, body_text(tags.get(pid, ()), note, abstract)
+        return [(pid, title, body_text(tags.get(pid, ()), note, abstract))
+                for pid, title, note, abstract in rows]
 
     def summaries(self, ids: Iterable[int] | None = None) -> list[Summary]:
         """List-row fields of every paper in import order, or of the papers ``ids``."""
@@ -531,6 +589,14 @@ class Review:
             if not self.set_note(paper_id, note):
                 return entry
             return conn.execute("SELECT max(id) FROM history").fetchone()[0]
+
+    def edit(self, paper_id: int, values: dict[str, Any] | None = None, **more: Any):
+        """Set metadata of a paper by hand (typed values: core/improve.py edit_values reads
+        them from text). One undoable change; an import or a service never overwrites
+        them; the key is derived again unless it has left the app."""
+        from .improve import edit_paper
+
+        return edit_paper(self, paper_id, {**(values or {}), **more})
 
     def set_citekey(self, paper_id: int, key: str) -> bool:
         """Set a key by hand (the change is recorded); a hand-set key never changes again."""

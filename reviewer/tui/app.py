@@ -81,7 +81,7 @@ class ReviewerApp(App[int]):
         self.review = Review.open(self.review_path)
         # A key must not freeze the screen for the CLI's ten seconds while another process
         # writes: after a few, the key says the review is busy and changes nothing.
-        self.review.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_WAIT * 1000)}")
+        self.review.set_busy_timeout(BUSY_WAIT)
         if self.files:
             self.push_screen(ImportScreen(self.review_path, self.files, self.fmt, self.year,
                                           self.settings.max_import_bytes),

@@ -83,7 +83,7 @@ def start_or_cancel(screen: MainScreen) -> None:
 
 def _run(screen: MainScreen, bar: EnrichBar, ids: list[int] | None) -> None:
     """In the worker thread."""
-    from ..core.online.apply import apply_enrichment
+    from ..core.online.apply import apply_enrichment, hand_set
     from ..core.online.plan import needs, plan_enrichment
     from ..core.online.services import close_sources, open_sources
 
@@ -100,7 +100,8 @@ def _run(screen: MainScreen, bar: EnrichBar, ids: list[int] | None) -> None:
             sources = open_sources(app.settings.online,
                                    cancelled=lambda: worker.is_cancelled)
             try:
-                plan = plan_enrichment(papers, sources, progress=progress)
+                plan = plan_enrichment(papers, sources, progress=progress,
+                                       protected=hand_set(review, [p.id for p in papers]))
             finally:
                 close_sources(sources)
             if plan.cancelled or worker.is_cancelled:

@@ -1,6 +1,6 @@
 """What the paper list shows: all rows, and the view that filters, search and sort make.
 
-Plain Python, no Textual: the screen owns one ``ListView`` and asks it for the row at a
+Plain Python, no Textual: the screen owns one ``ListState`` and asks it for the row at a
 screen line. Rows are the store's cheap ``Summary`` objects, updated in place after an
 edit, so a keystroke never reloads 100,000 papers.
 """
@@ -17,7 +17,7 @@ from ..core.sorting import sort_rows
 from ..core.store import Summary
 
 
-class ListView:
+class ListState:
     def __init__(self, rows: list[Summary]):
         self.rows = rows
         self.by_id: dict[int, Summary] = {r.id: r for r in rows}

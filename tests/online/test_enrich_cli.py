@@ -262,3 +262,29 @@ def test_an_offline_source_is_one_line_and_the_run_goes_on(capsys, seeded, world
 def test_the_default_selection_with_nothing_included_is_refused(capsys, seeded, server):
     code, _, err = run(capsys, "--review", str(seeded), "enrich", "--yes")
     assert code == 2 and "no included or starred paper" in err
+
+
+def test_a_field_set_with_edit_is_not_changed_by_enrich(capsys, seeded, world, server):
+    """Hand edits win over fetched values (core/improve.py's provenance): a preprint's
+    venue and type give way to the published version's, unless the user typed them;
+    enrich still fills the paper's other fields, and records where each value came from."""
+    from reviewer.core.store import Review
+
+    mine, theirs = sorted(world.published)[:2]
+    assert run(capsys, "--review", str(seeded), "edit", str(mine),
+               "--venue", "arXiv", "--type", "misc")[0] == 0
+    code, _, err = run(capsys, "--review", str(seeded), "enrich", "--all", "--yes")
+    assert code == 0, err
+    papers = {p["id"]: p for p in listing(capsys, seeded)}
+    paper, record = papers[mine], world.known[mine]
+    assert paper["venue"] == "arXiv" and paper["entry_type"] == "misc"
+    # What the user did not set is filled, the published DOI included.
+    assert paper["authors"] == record.authors and paper["arxiv_id"] == record.arxiv_id
+    assert paper["doi"] == record.doi
+    # The same kind of paper, not edited, takes the published version's venue.
+    assert papers[theirs]["venue"] == world.known[theirs].venue
+    with Review.open(seeded) as review:
+        origins = review.provenance([mine])[mine]
+    assert origins["venue"] == origins["entry_type"] == "user"
+    assert origins["doi"] == "service:crossref"
+    assert origins["authors"].startswith("service:")

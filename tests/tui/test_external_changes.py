@@ -104,13 +104,17 @@ def test_a_review_that_cannot_be_read_for_a_moment_is_looked_at_again(tmp_path):
         pass
     with Review.open(path) as mine, Review.open(path) as other:
         flaky = Flaky(mine.conn)
-        watch = ReviewWatch(flaky)
-        other.add_section("Methods")
-        flaky.busy = True
-        assert watch.changed_elsewhere() is False
-        flaky.busy = False
-        assert watch.changed_elsewhere() is True
-        assert watch.changed_elsewhere() is False
+        mine.conn = flaky
+        try:
+            watch = ReviewWatch(mine)
+            other.add_section("Methods")
+            flaky.busy = True
+            assert watch.changed_elsewhere() is False
+            flaky.busy = False
+            assert watch.changed_elsewhere() is True
+            assert watch.changed_elsewhere() is False
+        finally:
+            mine.conn = flaky.conn
 
 
 async def test_a_key_while_another_process_writes_says_busy_and_the_app_goes_on(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reviewer.core.model import Decision
 from reviewer.core.store import Summary
-from reviewer.tui.state import ListView
+from reviewer.tui.state import ListState
 
 
 def row(pid: int, title: str) -> Summary:
@@ -15,12 +15,12 @@ TITLES = ["Segment Anything", "SAM 2: Segment Anything in Videos", "Attention Is
           "Straße und Weg: STRASSE segmentation"]
 
 
-def view_ids(state: ListView) -> list[int]:
+def view_ids(state: ListState) -> list[int]:
     return [r.id for r in state.view]
 
 
 def test_before_the_index_every_word_must_be_in_the_title_in_any_case():
-    state = ListView([row(i, t) for i, t in enumerate(TITLES, 1)])
+    state = ListState([row(i, t) for i, t in enumerate(TITLES, 1)])
     state.set_query("segment")
     assert view_ids(state) == [1, 2, 4]
     state.set_query("ANYTHING  segm")
@@ -34,7 +34,7 @@ def test_before_the_index_every_word_must_be_in_the_title_in_any_case():
 
 
 def test_titles_edited_or_reloaded_are_searched_as_they_now_are():
-    state = ListView([row(i, t) for i, t in enumerate(TITLES, 1)])
+    state = ListState([row(i, t) for i, t in enumerate(TITLES, 1)])
     state.set_query("attention")
     assert view_ids(state) == [3]
     state.replace([row(3, "Retention Is All You Need")])

@@ -212,6 +212,28 @@ async def test_importing_files_when_the_app_opens(tmp_path):
     assert len(stored(path)) == 8
 
 
+async def test_a_big_dump_is_imported_in_a_process_of_its_own(tmp_path, monkeypatch):
+    """There its planning child can fork, as the CLI's does (not from the app's threads)."""
+    from reviewer.core import import_process, importer
+
+    used = []
+    real = import_process.import_in_process
+    monkeypatch.setattr(importer, "PLANNING_CHILD_BYTES", 0)  # every dump counts as big
+    monkeypatch.setattr(import_process, "import_in_process",
+                        lambda *args, **kwargs: used.append(args[0]) or real(*args, **kwargs))
+    path = tmp_path / "new.sqlite"
+    app = ReviewerApp(path, files=[str(FIXTURE)], year=2024)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(100):
+            await pilot.pause(0.1)
+            if isinstance(app.screen, MainScreen):
+                break
+        assert isinstance(app.screen, MainScreen)
+        assert len(app.screen.state.rows) == 8
+        assert any("8 new" in m for m in app.said)
+    assert used == [path] and len(stored(path)) == 8
+
+
 async def test_a_bad_file_at_import_leaves_the_review_as_it_was(tmp_path, review_path):
     bad = tmp_path / "junk.txt"
     bad.write_text("12345 67890\n!!! ###\n")

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ... import __version__
 from .. import model, store
-from ..bulk import gc_paused
+from ..gc_pause import gc_paused
 from ..paths import check_export_targets, is_review_file
 from ..store import Review
 from . import bibtex

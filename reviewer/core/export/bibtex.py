@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 
 from .. import bibraw
-from ..bulk import gc_paused
+from ..gc_pause import gc_paused
 from ..model import Paper
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")

@@ -1,21 +1,19 @@
 """Writing a plan into the review: one function, one undoable change.
 
 ``apply_enrichment`` is the one seam between fetching and storing: it takes the
-planner's proposed values (each with its source) and writes them through the store's
-history, with the run's near misses, as one change that ``undo`` takes back whole. When
-the review learns where each field's value came from (issue 18's improve-a-paper
-operation, with field provenance), this is the function to point at it; ``hand_set``
-is where the user's hand edits are kept out of reach.
+planner's proposed values (each with its source) and hands them to the operation that
+improves a stored paper (core/improve.py), with origin ``service:<name>``, so that each
+value's origin is recorded and the user's hand edits (``hand_set``) are never
+overwritten; with the run's near misses, it is one change that ``undo`` takes back whole.
 """
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..citekeys import base_key, unique_key
+from ..improve import USER, Offer, improve, partners
 from ..model import Paper
 from ..store import Review
 from . import uncertain
@@ -30,12 +28,14 @@ class Applied:
 
 
 def hand_set(review: Review, ids: Iterable[int]) -> dict[int, set[str]]:
-    """The fields the user set by hand, which fetched values never replace.
-
-    The review keeps no field provenance yet (issue 18 adds it): until then no field is
-    known to be hand-set, and what protects the user's values is that a fetched value
-    only fills a field that is empty, a guess or a preprint's."""
-    return {}
+    """The fields the user set by hand (``reviewer edit``, the provenance improve keeps),
+    with the fields that say one thing with them: fetched values never replace them."""
+    out: dict[int, set[str]] = {}
+    for pid, origins in review.provenance(ids).items():
+        mine = {name for name, origin in origins.items() if origin == USER}
+        if mine:
+            out[pid] = {partner for name in mine for partner in partners(name)}
+    return out
 
 
 def still_open(paper: Paper, name: str, value: Any) -> bool:
@@ -75,43 +75,30 @@ def apply_enrichment(review: Review, plan: Plan, label: str | None = None) -> Ap
         ids = [p.paper_id for p in changed]
         papers = {p.id: p for p in review.papers(ids, sources=False)}
         protected = hand_set(review, ids)
-        frozen = review.frozen_citekeys(ids)
-        taken: set[str] | None = None
+        offers: dict[int, list[Offer]] = {}
         for item in changed:
             paper = papers.get(item.paper_id)
             if paper is None:  # merged into another or taken back since the plan
                 continue
             mine = protected.get(paper.id, set())
-            new = {name: fv.value for name, fv in item.fields.items()
+            new = {name: fv for name, fv in item.fields.items()
                    if name not in mine and still_open(paper, name, fv.value)
                    and getattr(paper, name) != fv.value}
             if not new:
                 continue
-            old = {name: getattr(paper, name) for name in new}
-            if paper.id not in frozen:
-                # Names and a year make a better key ("liSegment2023"): only while the key
-                # has never left the app.
-                after = copy.copy(paper)
-                for name, value in new.items():
-                    setattr(after, name, value)
-                wanted = base_key(after)
-                if not _same_stem(paper.citekey, wanted):
-                    if taken is None:
-                        taken = review.citekeys()
-                    taken.discard(paper.citekey)
-                    key = unique_key(wanted, taken)
-                    taken.add(key)
-                    old["citekey"], new["citekey"] = paper.citekey, key
-                    out.keys[paper.id] = (paper.citekey, key)
-            changes.set(paper.id, old, new)
-            out.changed[paper.id] = [n for n in new if n != "citekey"]
+            origins = {name: fv.source for name, fv in new.items()}
+            if "extra" in new:  # improve records the origin of each extra field
+                origins.update((f"extra.{key}", new["extra"].source)
+                               for key in new["extra"].value)
+            first = next(iter(new.values())).source
+            offers.setdefault(paper.id, []).append(
+                Offer({name: fv.value for name, fv in new.items()}, first, origins))
+        # Names and a year make a better key ("liSegment2023"): improve derives it again
+        # only while the key has never left the app.
+        done = improve(review, offers, label)
+        out.changed, out.keys = done.fields, done.keys
         identified = {pid for pid, names in out.changed.items()
                       if "arxiv_id" in names or "authors" in names}
         uncertain.drop_resolved(review, changes, identified)
         out.uncertain_added = uncertain.add(review, changes, plan.uncertain)
     return out
-
-
-def _same_stem(key: str, wanted: str) -> bool:
-    rest = key[len(wanted):]
-    return key.startswith(wanted) and (rest == "" or (rest.isalpha() and rest.islower()))

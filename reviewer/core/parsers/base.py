@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from operator import attrgetter
 
-from ..model import METADATA_FIELDS, Paper, Source
+from ..model import Paper
 
 
 @dataclass(slots=True, frozen=True)
@@ -44,19 +43,3 @@ class ParseResult:
 
     def skip(self, line: int, reason: str) -> None:
         self.skipped.append(Skipped(line, reason))
-
-    def __reduce__(self):
-        """Pickled as one list per field: the halves of a big parse come back from a child
-        process this way, a tenth of the time pickle takes over dataclasses. A parser's
-        papers hold metadata and sources, nothing else."""
-        papers = self.papers
-        columns = [list(map(attrgetter(name), papers)) for name in METADATA_FIELDS]
-        sources = [[(s.file, s.line, s.format) for s in p.sources] for p in papers]
-        return _unpickle, (columns, sources, self.skipped, self.warnings)
-
-
-def _unpickle(columns: list[list], sources: list[list[tuple]], skipped: list[Skipped],
-              warnings: list[str]) -> ParseResult:
-    papers = [Paper(*metadata, sources=[Source(*s) for s in paper_sources])
-              for *metadata, paper_sources in zip(*columns, sources)]
-    return ParseResult(papers, skipped, warnings)

@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass
 
 from .. import bibraw
-from ..halves import MIN_CHARS, in_two
 from ..latex import MAX_DEPTH, decode_latex, strip_braces, too_deep
 from ..model import Paper, Source
 from ..paths import show
@@ -55,44 +54,13 @@ EXPORT_HEADER = "% Exported by reviewer."
 
 def parse(text: str, ctx: ParseContext) -> ParseResult:
     own = text.lstrip("\ufeff").startswith(EXPORT_HEADER)
-    cut = _middle_block_start(text) if len(text) >= MIN_CHARS else None
-    if cut is None:
-        return _parse_part(text, ctx, own=own).finish()
-    offset = text.count("\n", 0, cut)
-    head, tail = in_two(lambda: _parse_part(text[:cut], ctx, last=False, own=own),
-                        lambda: _parse_part(text[cut:], ctx, offset, own=own))
-    if head.needs_whole or tail.needs_whole:
-        return _parse_part(text, ctx, own=own).finish()
-    in_head, in_tail = set(head.keys), set()
-    for key, line in zip(tail.keys, tail.lines):
-        if key in in_head and key not in in_tail:  # later repeats: the tail's own notes
-            head.notes.append((line, f"{show(ctx.file)}:{line}: duplicate entry key {key!r}"))
-        in_tail.add(key)
-    head.notes += tail.notes
-    head.result.papers += tail.result.papers
-    head.result.skipped += tail.result.skipped
-    return head.finish()
-
-
-# bibtexparser starts a new block at every "@type{" that begins a line, whatever it was
-# reading (an unclosed block ends there): the text can be cut before such a line.
-_LINE_BLOCK_START = re.compile(r"\n(?=[^\S\n]*@\w*[ \t]*[{(])")
-
-
-def _middle_block_start(text: str) -> int | None:
-    found = _LINE_BLOCK_START.search(text, len(text) // 2)
-    return found.end() if found else None
+    return _parse_part(text, ctx, own=own).finish()
 
 
 @dataclass(slots=True)
 class _Part:
     result: ParseResult
     notes: list[tuple[int, str]]  # warnings and their lines, to give them in file order
-    keys: list[str]  # of the entries, to find keys repeated across parts
-    lines: list[int]  # of the entries
-    # Whether parts read apart might differ from the whole: macros and crossrefs reach
-    # across blocks, and a head whose last block runs into the cut would read as cut off.
-    needs_whole: bool
 
     def finish(self) -> ParseResult:
         self.result.skipped.sort(key=lambda skipped: skipped.line)
@@ -101,19 +69,16 @@ class _Part:
         return self.result
 
 
-def _parse_part(text: str, ctx: ParseContext, offset: int = 0, last: bool = True,
-                own: bool = False) -> _Part:
-    """Read the blocks of ``text`` (which starts ``offset`` lines into the file); ``own``:
-    the file is one reviewer exported."""
+def _parse_part(text: str, ctx: ParseContext, own: bool = False) -> _Part:
+    """Read the blocks of ``text``; ``own``: the file is one reviewer exported."""
     from bibtexparser.model import DuplicateBlockKeyBlock
 
     result = ParseResult()
     notes: list[tuple[int, str]] = []  # warnings by line, so they read in file order
     library, repeated = _library(text)
-    needs_whole = bool(library.strings) or not last and _runs_into_end(library)
 
     for block in library.failed_blocks:
-        line = (block.start_line or 0) + 1 + offset
+        line = (block.start_line or 0) + 1
         if isinstance(block, DuplicateBlockKeyBlock):  # an @string defined twice
             notes.append((line, f"{show(ctx.file)}:{line}: @string {block.key!r} defined again; "
                                 "the first definition is used"))
@@ -132,14 +97,13 @@ def _parse_part(text: str, ctx: ParseContext, offset: int = 0, last: bool = True
         if ids is not None and isinstance(ids.value, str):
             for alias in ids.value.split(","):
                 by_key.setdefault(alias.strip(), e)
-    lines = [(entry.start_line or 0) + 1 + offset for entry in entries]
+    lines = [(entry.start_line or 0) + 1 for entry in entries]
     for entry, line in zip(entries, lines):
         if entry.key in repeated:
             entry.key = repeated[entry.key]
             notes.append((line, f"{show(ctx.file)}:{line}: duplicate entry key {entry.key!r}"))
         fields, raw = _fields(entry, macros, controls)
         if "crossref" in fields:
-            needs_whole = True
             _inherit(fields, by_key)
         if not clean_text(strip_braces(fields.get("title", ""))):
             # Reference managers keep such entries (name lists, cross-referenced parts):
@@ -159,10 +123,10 @@ def _parse_part(text: str, ctx: ParseContext, offset: int = 0, last: bool = True
         paper.sources = [Source(ctx.file, line, NAME)]
         deep = [k for k, v in fields.items() if (k in _TEXT_SET or k == "author") and too_deep(v)]
         if deep:
-            notes.append((line, f"{ctx.file}:{line}: entry {entry.key!r}: LaTeX nested deeper "
+            notes.append((line, f"{show(ctx.file)}:{line}: entry {entry.key!r}: LaTeX nested deeper "
                                 f"than {MAX_DEPTH} braces left as written in {', '.join(deep)}"))
         result.papers.append(paper)
-    return _Part(result, notes, [entry.key for entry in entries], lines, needs_whole)
+    return _Part(result, notes)
 
 
 # Entries that hold fields for others (biblatex's @xdata, @set): no title expected.
@@ -254,14 +218,6 @@ def _library(text: str):
     if library.strings:
         library = ResolveStringReferencesMiddleware(True).transform(library)
     return RemoveEnclosingMiddleware(True).transform(library), repeated
-
-
-def _runs_into_end(library) -> bool:
-    from bibtexparser.model import ParsingFailedBlock
-
-    last = library.blocks[-1] if library.blocks else None
-    return isinstance(last, ParsingFailedBlock) and \
-        "end of file" in str(getattr(last.error, "abort_reason", ""))
 
 
 _CONCAT_PART = re.compile(r'\s*(\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}|"[^"]*"|[^\s#"{}]+)\s*(#|$)')

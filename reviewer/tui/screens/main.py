@@ -1,23 +1,18 @@
 """The main screen: the paper list, the detail pane, search, status line and footer.
 
-The screen owns the state (a ``ListView`` over the store's rows); widgets only draw it
+The screen owns the state (a ``ListState`` over the store's rows); widgets only draw it
 and report the cursor. Every action goes through the core's ``Review``, which stores it
 at once; the screen then refreshes just the rows the change touched.
 """
 
 from __future__ import annotations
 
-import asyncio
 import gc
-import os
 import shlex
-import subprocess
-import tempfile
-import time
 from pathlib import Path
 
 from textual import on, work
-from textual.app import ComposeResult, SuspendNotSupported
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
@@ -25,7 +20,6 @@ from textual.timer import Timer
 from textual.widgets import Input
 
 from ...core.errors import ReviewerError
-from ...core.locations import data_dir
 from ...core.manual_merge import merge_papers
 from ...core.model import Decision
 from ...core.paths import MAX_INPUT_BYTES, check_inputs
@@ -34,8 +28,10 @@ from ...core.sorting import SORTS
 from ...core.store import Review
 from .. import watch
 from ..commands import MAIN, bindings
+from ..editor import edit_text, keep_unsaved
 from ..refusals import refusals
-from ..state import ListView
+from ..search_loading import build_index
+from ..state import ListState
 from ..watch import ReviewWatch
 from ..widgets.detail import DetailPane
 from ..widgets.footer import Footer
@@ -47,19 +43,6 @@ from .note import NoteEditor
 from .prompts import ChoiceScreen, PromptScreen, SuggestPath, split_items
 
 DETAIL_DELAY = 0.06  # seconds: the pane follows the cursor once it rests
-# Seconds of search indexing between two looks at the keyboard. A key's way to the screen
-# takes several turns of the event loop, each of which can wait for a slice: at 100,000
-# papers, 12 ms slices made cursor moves during the build 44-46 ms (median; worst 232-242
-# ms), 5 ms slices 37-38 ms (worst 122-166 ms), and the build took no longer; 3 ms slices
-# gained nothing more and made the build a second longer.
-INDEX_SLICE = 0.005
-INDEX_ROWS = 100
-# For this long after a key, the index leaves the event loop to the key's way through the
-# app, the screen and the list (100,000 papers, alternating runs: key to action 20-37 ms
-# -> 8-10 ms, key to painted 58-74 -> 40-45 ms). A key every 0.15 s slows the build by a
-# fifth; a held key stops it until let go, a search typed meanwhile included: its results
-# come from the titles until the index is ready, and the letters are what the user sees.
-KEY_WAY = 0.03
 
 
 class SearchBar(Input):
@@ -77,10 +60,10 @@ class MainScreen(Screen):
         super().__init__()
         self.review = review
         self.advance = advance
-        self.state = ListView(review.summaries())
+        self.state = ListState(review.summaries())
         self._detail_timer: Timer | None = None
         self._building: SearchIndex | None = None  # the search index while it loads
-        self.watch = ReviewWatch(review.conn)
+        self.watch = ReviewWatch(review)
 
     # -- layout ------------------------------------------------------------------------
 
@@ -109,39 +92,12 @@ class MainScreen(Screen):
 
     @work(exclusive=True, group="search-index")
     async def load_search_index(self) -> None:
-        """Index titles, abstracts, notes and tags for search, after the first paint.
-
-        In short slices on the event loop, between keystrokes: a thread would hold the GIL
-        for seconds at 100,000 papers and starve the screen. Each slice reads the review
-        afresh, so edits made meanwhile are indexed as they now stand.
-        """
-        conn = self.review.conn
+        """Index titles, abstracts, notes and tags for search, after the first paint, in
+        slices between keystrokes (search_loading.py)."""
         index = self._building = SearchIndex()
-        last = 0
-        began = time.perf_counter()
-        while True:
-            rows = conn.execute(
-                "SELECT id, title, note, abstract FROM papers WHERE removed = 0 AND id > ? "
-                "ORDER BY id LIMIT ?", (last, INDEX_ROWS)).fetchall()
-            if not rows:
-                break
-            tags: dict[int, list[str]] = {}
-            for pid, tag in conn.execute("SELECT paper_id, tag FROM tags WHERE paper_id > ? "
-                                         "AND paper_id <= ?", (last, rows[-1][0])):
-                tags.setdefault(pid, []).append(tag)
-            last = rows[-1][0]
-            index.add((pid, title, body_text(tags.get(pid, []), note, abstract))
-                      for pid, title, note, abstract in rows)
-            if time.perf_counter() - began > INDEX_SLICE:
-                await asyncio.sleep(0)
-                while (left := self._key_way_left()) > 0:
-                    await asyncio.sleep(min(left, 0.05))
-                began = time.perf_counter()
+        await build_index(self.review, index, lambda: getattr(self.app, "last_key_at", 0.0))
         self._building = None
         self._index_ready(index)
-
-    def _key_way_left(self) -> float:
-        return KEY_WAY - (time.perf_counter() - getattr(self.app, "last_key_at", 0.0))
 
     def _index_ready(self, index: SearchIndex) -> None:
         self.state.index = index
@@ -283,21 +239,31 @@ class MainScreen(Screen):
             self.refilter()
             self.say("Filters cleared")
 
+    def ask_then_apply(self, ids: list[int], question: str, choices: list[str],
+                       apply, *, items: bool = True, value: str = "") -> None:
+        """Ask for tags (``items``: comma separated) or one section name, then apply the
+        answer to the papers ``ids``, the marked ones or the one under the cursor, with
+        ``apply(ids, answer)``; what the core refuses is said, and the app goes on."""
+        def done(text: str | None) -> None:
+            answer = split_items(text or "") if items else (text or "").strip()
+            if answer:
+                with refusals(self.app):
+                    apply(ids, answer)
+
+        self.app.push_screen(PromptScreen(question, value=value, choices=choices,
+                                          separator="," if items else None), done)
+
     def action_tag(self) -> None:
         ids = self.targets()
         if not ids:
             return
-        known = [t for t, _ in self.review.tags()]
 
-        def done(text: str | None) -> None:
-            tags = split_items(text or "")
-            if tags:
-                with refusals(self.app):
-                    self.review.tag(ids, tags)
-                    self.changed(ids, text_changed=True)
+        def tag(ids: list[int], tags: list[str]) -> None:
+            self.review.tag(ids, tags)
+            self.changed(ids, text_changed=True)
 
-        self.app.push_screen(PromptScreen(f"Add tags to {_count(ids)} (comma separated)",
-                                          choices=known), done)
+        self.ask_then_apply(ids, f"Add tags to {_count(ids)} (comma separated)",
+                            [t for t, _ in self.review.tags()], tag)
 
     def action_untag(self) -> None:
         ids = self.targets()
@@ -306,20 +272,18 @@ class MainScreen(Screen):
             self.say("No tags to remove")
             return
 
-        def done(text: str | None) -> None:
-            tags = split_items(text or "")
+        def untag(ids: list[int], tags: list[str]) -> None:
             absent = [tag for tag in tags if tag not in present]
             if absent:
                 self.say(f"No selected paper has the tag{'s' if len(absent) > 1 else ''} "
                          f"{', '.join(absent)}")
             tags = [tag for tag in tags if tag in present]
             if tags:
-                with refusals(self.app):
-                    self.review.untag(ids, tags)
-                    self.changed(ids, text_changed=True)
+                self.review.untag(ids, tags)
+                self.changed(ids, text_changed=True)
 
-        self.app.push_screen(PromptScreen(f"Remove tags from {_count(ids)}: "
-                                          f"{', '.join(present)}", choices=present), done)
+        self.ask_then_apply(ids, f"Remove tags from {_count(ids)}: {', '.join(present)}",
+                            present, untag)
 
     def action_note(self) -> None:
         current = self.papers.current_id
@@ -334,36 +298,20 @@ class MainScreen(Screen):
         if current is None:
             return
         paper = self.review.get(current)
-        editor = self.app.settings.editor or os.environ.get("VISUAL") or \
-            os.environ.get("EDITOR") or "vi"
-        with tempfile.TemporaryDirectory(prefix="reviewer-note-") as folder:
-            path = Path(folder) / f"{paper.citekey or current}.md"
-            # Ending with a line break, text an editor or a script appends starts a line.
-            written = paper.note if not paper.note or paper.note.endswith("\n") else \
-                paper.note + "\n"
-            path.write_text(written, encoding="utf-8")
-            try:
-                command = [*shlex.split(editor), str(path)]
-                try:
-                    with self.app.suspend():
-                        subprocess.run(command, check=False)
-                except SuspendNotSupported:  # no terminal to hand over (headless, web)
-                    subprocess.run(command, check=False, stdin=subprocess.DEVNULL,
-                                   capture_output=True)
-            except (OSError, ValueError) as exc:
-                self.notify(f"Could not run the editor {editor!r}: {exc}", severity="error")
-                return
-            text = path.read_text(encoding="utf-8")
-        if text != written and text != paper.note:
-            try:
-                self.review.set_note(current, text)
-            except ReviewerError as exc:  # busy: the text must not go with the temp file
-                kept = unsaved_note(paper.citekey or str(current), text)
-                self.notify(f"{exc}. The note is kept in {kept}", severity="error",
-                            timeout=12)
-                return
-            self.changed([current], text_changed=True)
-            self.say("Note saved")
+        # Ending with a line break, text an editor or a script appends starts a line.
+        written = paper.note if not paper.note or paper.note.endswith("\n") else \
+            paper.note + "\n"
+        text = edit_text(self.app, written, f"{paper.citekey or current}.md")
+        if text is None or text == written or text == paper.note:
+            return
+        try:
+            self.review.set_note(current, text)
+        except ReviewerError as exc:  # busy: the text must not go with the temp file
+            kept = keep_unsaved(paper.citekey or str(current), text)
+            self.notify(f"{exc}. The note is kept in {kept}", severity="error", timeout=12)
+            return
+        self.changed([current], text_changed=True)
+        self.say("Note saved")
 
     # -- finding -----------------------------------------------------------------------
 
@@ -427,17 +375,14 @@ class MainScreen(Screen):
             return
         titles = [s.title for s in self.review.sections()]
 
-        def done(text: str | None) -> None:
-            title = (text or "").strip()
-            if title:
-                created = title.casefold() not in {t.casefold() for t in titles}
-                with refusals(self.app):
-                    self.review.assign(title, ids, create=True)
-                    self.changed(ids)
-                    self.say(f"{'New section ' if created else ''}{title}: {_count(ids)} added")
+        def assign(ids: list[int], title: str) -> None:
+            created = title.casefold() not in {t.casefold() for t in titles}
+            self.review.assign(title, ids, create=True)
+            self.changed(ids)
+            self.say(f"{'New section ' if created else ''}{title}: {_count(ids)} added")
 
-        self.app.push_screen(PromptScreen(f"Put {_count(ids)} in section (new name creates "
-                                          "it)", choices=titles, separator=None), done)
+        self.ask_then_apply(ids, f"Put {_count(ids)} in section (new name creates it)",
+                            titles, assign, items=False)
 
     def action_unassign(self) -> None:
         ids = self.targets()
@@ -446,16 +391,13 @@ class MainScreen(Screen):
             self.say("Not in any section")
             return
 
-        def done(text: str | None) -> None:
-            title = (text or "").strip()
-            if title:
-                with refusals(self.app):  # a name that is no section, say
-                    self.review.unassign(title, ids)
-                    self.changed(ids)
+        def unassign(ids: list[int], title: str) -> None:
+            self.review.unassign(title, ids)  # refused: a name that is no section, say
+            self.changed(ids)
 
-        self.app.push_screen(PromptScreen(f"Take {_count(ids)} out of: {', '.join(present)}",
-                                          value=present[0] if len(present) == 1 else "",
-                                          choices=present, separator=None), done)
+        self.ask_then_apply(ids, f"Take {_count(ids)} out of: {', '.join(present)}", present,
+                            unassign, items=False,
+                            value=present[0] if len(present) == 1 else "")
 
     def action_outline(self) -> None:
         from .outline import OutlineScreen
@@ -596,15 +538,6 @@ class MainScreen(Screen):
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen("reviewer: the paper list", MAIN,
                                         self.app.settings.keys))
-
-
-def unsaved_note(name: str, text: str) -> Path:
-    """A note the review could not take, kept in a file of its own under the data dir."""
-    folder = data_dir() / "unsaved-notes"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}-{time.strftime('%Y%m%d-%H%M%S')}.md"
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def settle() -> None:

@@ -32,7 +32,7 @@ class OutlineScreen(Screen[None]):
         super().__init__()
         self.review = review
         self.titles: dict[int, str] = {}
-        self.watch = ReviewWatch(review.conn)
+        self.watch = ReviewWatch(review)
 
     def compose(self) -> ComposeResult:
         yield Static("Outline of the survey", id="outline-title")

@@ -1,7 +1,7 @@
 """The paper list: a Line API widget that renders only the rows on screen.
 
 DataTable, OptionList and ListView measure or mount every row and take seconds at 50,000
-papers; this draws the visible lines from the ``ListView`` state, so its cost does not
+papers; this draws the visible lines from the ``ListState``, so its cost does not
 grow with the review. Text from dumps is drawn as plain text (never markup).
 """
 
@@ -18,7 +18,7 @@ from textual.strip import Strip
 
 from ...core.latex import typeset
 from ...core.model import Decision
-from ..state import ListView
+from ..state import ListState
 
 DECISION_GLYPH = {Decision.UNDECIDED: "·", Decision.INCLUDE: "✓", Decision.MAYBE: "?",
                   Decision.EXCLUDE: "✗"}
@@ -57,7 +57,7 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
             super().__init__()
             self.paper_id = paper_id
 
-    def __init__(self, state: ListView, **kwargs) -> None:
+    def __init__(self, state: ListState, **kwargs) -> None:
         super().__init__(**kwargs)
         self.state = state
         self._styles: dict[str, Style] | None = None

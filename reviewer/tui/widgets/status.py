@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from ..state import ListView
+from ..state import ListState
 
 
 class StatusLine(Static):
@@ -13,7 +13,7 @@ class StatusLine(Static):
     StatusLine { height: 1; background: $panel; color: $foreground; padding: 0 1; }
     """
 
-    def show(self, state: ListView, review_name: str = "") -> None:
+    def show(self, state: ListState, review_name: str = "") -> None:
         c = state.counts()
         text = Text(no_wrap=True, overflow="ellipsis")
         if review_name:
