@@ -20,7 +20,7 @@ from typing import Any
 
 from . import schema
 from .bulk import gc_paused
-from .errors import NotFound, ReviewError, UsageError
+from .errors import DamagedReview, NotFound, ReviewError, UsageError
 from .history import Changes, replay
 from .model import CODE_HOSTS, Decision, Paper, Source
 
@@ -874,14 +874,14 @@ def last_opened() -> Path:
     return _opened[-1] if _opened else Path("the review")
 
 
-def damaged(path: Path, exc: BaseException | str | None = None) -> ReviewError:
+def damaged(path: Path, exc: BaseException | str | None = None) -> DamagedReview:
     """What a user reads when SQLite finds the review's file damaged."""
     import shlex
 
     why = f" ({exc})" if exc else ""
-    return ReviewError(f"{path}: the review file is damaged{why}; nothing was changed. Run "
-                       f"`reviewer -r {shlex.quote(str(path))} check --repair` to rebuild it "
-                       "from what can be read and from its backups")
+    return DamagedReview(f"{path}: the review file is damaged{why}; nothing was changed. Run "
+                         f"`reviewer -r {shlex.quote(str(path))} check --repair` to rebuild it "
+                         "from what can be read and from its backups", path, str(exc or ""))
 
 
 def database_error(exc: sqlite3.Error, path: Path) -> ReviewError:

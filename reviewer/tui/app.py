@@ -17,10 +17,12 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from .. import config
+from ..core.errors import DamagedReview
 from ..core.importer import ImportReport
 from ..core.locations import data_dir
 from ..core.store import Review
 from .commands import MAIN, OUTLINE, Command
+from .damage import report_damage
 from .refusals import refusals
 from .screens.importing import ImportScreen, outcome
 from .screens.main import MainScreen
@@ -48,6 +50,7 @@ class ReviewerApp(App[int]):
         self.settings, self.problems = config.load()
         self.review: Review | None = None
         self.said: list[str] = []  # every notification, oldest first (tests read it too)
+        self.damage: DamagedReview | None = None  # the review file found damaged (damage.py)
 
     last_key_at = 0.0  # time.perf_counter() when the last key came: work in slices yields
 
@@ -111,6 +114,11 @@ class ReviewerApp(App[int]):
         with refusals(self):
             return await super().run_action(action, default_namespace, namespaces)
         return True
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Damage met by a read anywhere (a timer, a worker, a screen) is said, not a crash."""
+        if not report_damage(self, error):
+            super()._handle_exception(error)
 
     def _fatal_error(self) -> None:
         """No traceback reaches the user: it goes to a log file, the terminal gets one line.

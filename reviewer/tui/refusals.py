@@ -3,11 +3,13 @@
 A change the core refuses (the review busy with another process's write, a section name
 taken) raises a ReviewerError after rolling the change back whole. Out of an action, a
 dialog's callback or a timer, that exception would stop the screen's message loop and
-end the app; caught here, it becomes a notification.
+end the app; caught here, it becomes a notification. A review file found damaged gets
+its own message instead (damage.py).
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -20,5 +22,18 @@ from ..core.errors import ReviewerError
 def refusals(app: App) -> Iterator[None]:
     try:
         yield
-    except ReviewerError as error:
-        app.notify(str(error), severity="error", timeout=8)
+    except (ReviewerError, sqlite3.DatabaseError) as error:
+        refused(app, error)
+
+
+def refused(app: App, error: ReviewerError | sqlite3.DatabaseError) -> None:
+    """Say ``error``: a damaged review file in its own message (damage.py), anything
+    else the core refuses in a notification. SQLite errors other than damage are bugs,
+    for the crash handler."""
+    from .damage import report_damage
+
+    if report_damage(app, error):
+        return
+    if not isinstance(error, ReviewerError):
+        raise error
+    app.notify(str(error), severity="error", timeout=8)

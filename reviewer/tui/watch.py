@@ -31,6 +31,6 @@ class ReviewWatch:
             if self.conn.execute("PRAGMA data_version").fetchone()[0] == self._version:
                 return False
             self.seen()
-        except sqlite3.Error:  # busy or gone for a moment: look again next time
-            return False
+        except sqlite3.OperationalError:  # busy for a moment: look again next time
+            return False  # (damage, a DatabaseError, is said: tui/damage.py)
         return self._history != history
