@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,8 +26,17 @@ if TYPE_CHECKING:
 
 KEEP = 5
 SUFFIX = ".sqlite"
-# Warnings for the user interface to show (the CLI prints them to stderr at exit).
+# Warnings for the user interface to show: the CLI prints them to stderr at exit; the TUI
+# sets ``tell`` to show each as it happens (it may be called from any thread).
 problems: list[str] = []
+tell: Callable[[str], None] | None = None
+
+
+def _warn(message: str) -> None:
+    if tell is not None:
+        tell(message)
+    else:
+        problems.append(message)
 
 
 def keep() -> int:
@@ -111,7 +121,7 @@ def take(conn: sqlite3.Connection, path: Path) -> Path | None:
         except OSError:
             pass
         cause = getattr(exc, "strerror", None) or exc
-        problems.append(f"{folder}: could not back up the review ({cause}); the change "
-                        "was made without a backup")
+        _warn(f"{folder}: could not back up the review ({cause}); the change was made "
+              "without a backup")
         return None
     return target

@@ -21,6 +21,7 @@ from ..core.errors import DamagedReview
 from ..core.importer import ImportReport
 from ..core.locations import data_dir
 from ..core.store import Review
+from . import backup_warnings
 from .commands import MAIN, OUTLINE, Command
 from .damage import report_damage
 from .refusals import refusals
@@ -62,6 +63,7 @@ class ReviewerApp(App[int]):
     # -- start-up ------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        backup_warnings.listen(self)
         themes, theme_problems = load_themes()
         for theme in themes:
             self.register_theme(theme)
@@ -146,6 +148,7 @@ class ReviewerApp(App[int]):
             target.insert_text_at_cursor(event.character)
 
     def on_unmount(self) -> None:
+        backup_warnings.stop()
         if self.review is not None:
             self.review.close()
             self.review = None
