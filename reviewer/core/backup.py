@@ -4,8 +4,8 @@ the first write of a day, before an import and before a migration.
 
 They live in ``backups/<review>-<hash of its path>/`` in the user data dir. Each is
 checked first (``PRAGMA quick_check``): a damaged review is refused, not backed up over
-the good copies. ``REVIEWER_BACKUPS`` sets how many are kept (default 5; 0 turns them
-off). A backup that cannot be written (a full disk, a data dir the user cannot write)
+the good copies. ``[backups] keep`` in the config file sets how many are kept (default
+5; 0 turns them off), and ``REVIEWER_BACKUPS`` overrides it (for tests). A backup that cannot be written (a full disk, a data dir the user cannot write)
 does not stop the change: it is reported as a warning (``problems``).
 """
 
@@ -40,10 +40,16 @@ def _warn(message: str) -> None:
 
 
 def keep() -> int:
-    try:
-        return max(0, int(os.environ.get("REVIEWER_BACKUPS", KEEP)))
-    except ValueError:
-        return KEEP
+    """How many backups to keep. The config is read only here, when a backup is due (once
+    a day, or at an import): a command that writes no backup never reads it."""
+    if "REVIEWER_BACKUPS" in os.environ:
+        try:
+            return max(0, int(os.environ["REVIEWER_BACKUPS"]))
+        except ValueError:
+            pass
+    from ..config import load  # its problems are said by `config show` and the app
+
+    return load()[0].backups
 
 
 def folder_of(path: Path) -> Path:
