@@ -89,7 +89,8 @@ def skeleton(review: Review, papers: list[Paper], bib_path: str | None,
         "chosen, and what they show.*", "",
         "# Introduction", "",
         "*To write: why this survey, for whom, and what it leaves out.*", "",
-        f"This survey covers {len(papers)} papers ({md_escape(scope)}){span}, chosen from "
+        f"This survey covers {len(papers)} {'paper' if len(papers) == 1 else 'papers'} "
+        f"({md_escape(scope)}){span}, chosen from "
         f"{c.papers} distinct papers gathered from {c.files} "
         f"{'list' if c.files == 1 else 'lists'}.", "",
         "| Stage | Papers |", "|:------|-------:|",

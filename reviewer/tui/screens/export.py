@@ -110,7 +110,8 @@ class ExportScreen(Screen[None]):
             review.close()
         names = [show(md), show(bib), show(svg.name)] + ([show(csv)] if csv else [])
         files = f"{', '.join(names[:-1])} and {names[-1]}"
-        self.app.call_from_thread(self.notify, f"Wrote {len(survey.papers)} papers to "
+        count = len(survey.papers)
+        self.app.call_from_thread(self.notify, f"Wrote {count} paper{'s' * (count != 1)} to "
                                   f"{files}. Render: pandoc {show(md.name)} --citeproc "
                                   "-o survey.html", timeout=6)
 
