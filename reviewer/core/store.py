@@ -874,12 +874,13 @@ def last_opened() -> Path:
     return _opened[-1] if _opened else Path("the review")
 
 
-def damaged(path: Path, exc: BaseException | str | None = None) -> DamagedReview:
+def damaged(path: Path, exc: BaseException | str | None = None,
+            done: str = "nothing was changed") -> DamagedReview:
     """What a user reads when SQLite finds the review's file damaged."""
     import shlex
 
     why = f" ({exc})" if exc else ""
-    return DamagedReview(f"{path}: the review file is damaged{why}; nothing was changed. Run "
+    return DamagedReview(f"{path}: the review file is damaged{why}; {done}. Run "
                          f"`reviewer -r {shlex.quote(str(path))} check --repair` to rebuild it "
                          "from what can be read and from its backups", path, str(exc or ""))
 

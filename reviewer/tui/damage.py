@@ -29,7 +29,7 @@ from textual.worker import WorkerFailed
 
 from ..core.errors import DamagedReview
 from ..core.paths import show
-from ..core.store import database_error, last_opened
+from ..core.store import damaged, database_error, last_opened
 
 
 def as_damage(error: BaseException, path: Path) -> DamagedReview | None:
@@ -62,6 +62,10 @@ def report_damage(app: App, error: BaseException) -> bool:
             pass
     if any(type(s).__name__ == "MainScreen" for s in app.screen_stack):
         app.push_screen(DamagedScreen(damage, path))
+        # The line left in the terminal: after a session, "nothing was changed" would
+        # read as the session's work lost.
+        app.damage = damaged(damage.path or path, damage.reason, "the changes made in the "
+                             "app before it are stored, and nothing after")
     else:  # at launch: nothing of it shown yet, so nothing to read or quit from
         app.exit(return_code=damage.exit_status)
     return True
