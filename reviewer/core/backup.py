@@ -5,8 +5,9 @@ the first write of a day, before an import and before a migration.
 They live in ``backups/<review>-<hash of its path>/`` in the user data dir. Each is
 checked first (``PRAGMA quick_check``): a damaged review is refused, not backed up over
 the good copies. ``[backups] keep`` in the config file sets how many are kept (default
-5; 0 turns them off), and ``REVIEWER_BACKUPS`` overrides it (for tests). A backup that cannot be written (a full disk, a data dir the user cannot write)
-does not stop the change: it is reported as a warning (``problems``).
+5; 0 turns them off), and ``REVIEWER_BACKUPS`` overrides it (for tests). A backup that
+cannot be written (a full disk, a data dir the user cannot write) does not stop the
+change: it is reported as a warning (``problems``, or ``tell`` in the app).
 """
 
 from __future__ import annotations
