@@ -189,3 +189,26 @@ async def test_an_import_into_a_damaged_review_is_refused_with_the_message(tmp_p
         await pilot.press("q")
     assert app.return_code == 2
     _no_crash(tmp_path)
+
+
+async def test_damage_met_by_an_exports_own_connection_is_said(tmp_path):
+    path = _review(tmp_path)
+    size, leaves, _root = _pages(path, "papers")
+    app = ReviewerApp(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")  # its preview reads through the app's connection
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#export-md").value = str(tmp_path / "s.md")
+        screen.query_one("#export-bib").value = str(tmp_path / "s.bib")
+        await pilot.pause()
+        zero_page(path, leaves[len(leaves) // 2], size)
+        before = _state(path)
+        await pilot.press("ctrl+s")  # the export's thread reads the file afresh
+        assert await _until(lambda: isinstance(app.screen, DamagedScreen), pilot)
+        _said_once(app, path)
+        assert _state(path) == before
+        await pilot.press("q")
+    assert app.return_code == 2
+    assert not (tmp_path / "s.md").exists() and not (tmp_path / "s.bib").exists()
+    _no_crash(tmp_path)
