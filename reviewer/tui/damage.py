@@ -65,7 +65,7 @@ def report_damage(app: App, error: BaseException) -> bool:
         # The line left in the terminal: after a session, "nothing was changed" would
         # read as the session's work lost.
         app.damage = damaged(damage.path or path, damage.reason, "the changes made in the "
-                             "app before it are stored, and nothing after")
+                             "app until then are stored; nothing was written after")
     else:  # at launch: nothing of it shown yet, so nothing to read or quit from
         app.exit(return_code=damage.exit_status)
     return True

@@ -76,7 +76,7 @@ async def test_damage_met_by_the_watch_is_said_once_and_nothing_more_is_written(
     assert app.damage is not None and "check --repair" in str(app.damage)
     # The line left in the terminal after a session must not read as its work lost.
     assert "nothing was changed" not in str(app.damage)
-    assert "changes made in the app before it are stored" in str(app.damage)
+    assert "changes made in the app until then are stored" in str(app.damage)
     _no_crash(tmp_path)
 
 
