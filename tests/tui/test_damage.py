@@ -212,3 +212,20 @@ async def test_damage_met_by_an_exports_own_connection_is_said(tmp_path):
     assert app.return_code == 2
     assert not (tmp_path / "s.md").exists() and not (tmp_path / "s.bib").exists()
     _no_crash(tmp_path)
+
+
+async def test_an_undo_into_a_damaged_review_is_refused_with_the_message(tmp_path):
+    path = _review(tmp_path)
+    size, leaves, _root = _pages(path, "sources")
+    zero_page(path, leaves[-1], size)  # read by no screen: undo's own check finds it
+    app = ReviewerApp(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        before = _state(path)
+        await pilot.press("u")  # a key's action: the refusal, not the crash handler
+        assert await _until(lambda: isinstance(app.screen, DamagedScreen), pilot)
+        _said_once(app, path)
+        assert _state(path) == before
+        await pilot.press("q")
+    assert app.return_code == 2
+    _no_crash(tmp_path)
