@@ -10,6 +10,9 @@
     [import]
     max_file_size = "2 GB"          # bigger dumps are refused (a number of bytes, or KB/MB/GB)
 
+    [backups]
+    keep = 5                        # automatic backups kept of each review; 0 turns them off
+
     [keys]                          # remap any binding by its id (see `reviewer config show`)
     star = "S"
     include = "y,i"
@@ -31,6 +34,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .core.backup import KEEP as BACKUPS_KEPT
 from .core.locations import config_file
 from .core.paths import MAX_INPUT_BYTES, parse_size, size_text
 from .core.online.settings import OnlineSettings
@@ -47,6 +51,7 @@ class Settings:
     copy_key: str = "plain"  # what y copies: the key, or "pandoc" for @key
     keys: dict[str, str] = field(default_factory=dict)
     max_import_bytes: int = MAX_INPUT_BYTES
+    backups: int = BACKUPS_KEPT  # REVIEWER_BACKUPS overrides it (core/backup.py)
     online: OnlineSettings = field(default_factory=OnlineSettings)
 
 
@@ -106,6 +111,20 @@ def load(path: Path | None = None) -> tuple[Settings, list[str]]:
                             f"using {size_text(settings.max_import_bytes)}")
     for unknown in importing:
         problems.append(f"{path}: unknown setting import.{unknown}")
+
+    backups = data.pop("backups", {})
+    if not isinstance(backups, dict):
+        problems.append(f"{path}: [backups] must be a table")
+        backups = {}
+    if "keep" in backups:
+        keep = backups.pop("keep")
+        if isinstance(keep, int) and not isinstance(keep, bool) and keep >= 0:
+            settings.backups = keep
+        else:
+            problems.append(f"{path}: backups.keep must be a whole number (0 turns backups "
+                            f"off); using {settings.backups}")
+    for unknown in backups:
+        problems.append(f"{path}: unknown setting backups.{unknown}")
 
     keys = data.pop("keys", {})
     if not isinstance(keys, dict):

@@ -120,6 +120,68 @@ def test_backups_can_be_turned_off(tmp_path, monkeypatch):
     assert backup.backups_of(path) == []
 
 
+def _config(text: str) -> None:
+    import os
+
+    config = Path(os.environ["REVIEWER_CONFIG"])
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(text)
+
+
+def _three_imports(tmp_path: Path, monkeypatch, path: Path) -> list[str]:
+    """The names of the backups kept after an import and three more."""
+    assert cli("-r", str(path), "import", str(FIXTURES / "hf" / "rich.txt"))[0] == 0
+    stamps = iter(f"20261206-1100{n:02d}" for n in range(10))
+    monkeypatch.setattr(backup, "_stamp", lambda: next(stamps))
+    for n in range(3):
+        dump = synth.write_dump(tmp_path, 20 + n, seed=n)
+        assert cli("-r", str(path), "import", str(dump))[0] == 0
+    return [p.name for p in backup.backups_of(path)]
+
+
+def test_the_config_file_sets_how_many_backups_are_kept(tmp_path, monkeypatch):
+    monkeypatch.delenv("REVIEWER_BACKUPS", raising=False)
+    _config("[backups]\nkeep = 1\n")
+    path = tmp_path / "r.sqlite"
+    assert _three_imports(tmp_path, monkeypatch, path) == ["r-20261206-110002.sqlite"]
+    code, out, err = cli("config", "show")
+    assert code == 0 and "\n[backups]\nkeep = 1  #" in out and err == ""
+
+
+def test_keep_0_in_the_config_turns_backups_off(tmp_path, monkeypatch):
+    monkeypatch.delenv("REVIEWER_BACKUPS", raising=False)
+    _config("[backups]\nkeep = 0\n")
+    path = tmp_path / "r.sqlite"
+    assert _three_imports(tmp_path, monkeypatch, path) == []
+    assert cli("-r", str(path), "star", "1")[0] == 0
+    assert backup.backups_of(path) == []
+
+
+def test_the_environment_overrides_the_config(tmp_path, monkeypatch):
+    _config("[backups]\nkeep = 0\n")
+    monkeypatch.setenv("REVIEWER_BACKUPS", "2")
+    path = tmp_path / "r.sqlite"
+    assert len(_three_imports(tmp_path, monkeypatch, path)) == 2
+
+
+def test_the_default_is_five_and_shown(tmp_path, monkeypatch):
+    monkeypatch.delenv("REVIEWER_BACKUPS", raising=False)
+    assert backup.keep() == 5
+    code, out, err = cli("config", "show")
+    assert "\n[backups]\nkeep = 5  #" in out
+
+
+@pytest.mark.parametrize("value", ["-1", "true", '"5"', "2.5"])
+def test_a_bad_keep_setting_is_reported_and_the_default_used(tmp_path, value):
+    from reviewer.config import load
+
+    config = tmp_path / "c.toml"
+    config.write_text(f"[backups]\nkeep = {value}\nevery = 1\n")
+    settings, problems = load(config)
+    assert settings.backups == 5
+    assert len(problems) == 2 and "backups.keep" in problems[0] and "every" in problems[1]
+
+
 @pytest.fixture(autouse=True)
 def _fresh_problems():
     backup.problems.clear()

@@ -129,10 +129,12 @@ def test_check_repair_rebuilds_from_the_readable_rows_and_keeps_the_damaged_file
 
     code, out, err = cli("-r", str(path), "check")
     assert code == 2 and "check --repair" in err and str(path) in err
+    assert "(1 problem found; 0 backups)" in err  # one zeroed page: counted in words
 
     code, out, err = cli("-r", str(path), "check", "--repair")
     assert code == 0, err
     assert "rebuilt from the rows that could be read" in out
+    assert "(1 unreadable row or stretch skipped: papers 1)" in out
     aside = list(tmp_path.glob("survey.damaged-*.sqlite"))
     assert len(aside) == 1 and aside[0].read_bytes() == damaged_bytes
     assert str(aside[0]) in out

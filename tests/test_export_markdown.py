@@ -155,6 +155,7 @@ def test_the_scope_names_one_year_once(review):
     text = skeleton(review, review.papers(), "refs.bib")
     assert "covers 2 papers (" in text and "), published in 2025, chosen from" in text
     assert "from 2025 to 2025" not in text
+    assert "covers 1 paper (" in skeleton(review, review.papers()[:1], "refs.bib")
 
 
 def test_methods_notes_and_descriptions(fixed, tmp_path):

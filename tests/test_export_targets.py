@@ -72,6 +72,9 @@ def test_an_export_onto_the_review_is_refused_and_the_review_kept(review, tmp_pa
             text=True, timeout=120)
         assert proc.returncode == 2, (kind, proc.stdout, proc.stderr)
         assert "would destroy the review" in proc.stderr
+        if target in ("review", "relative name"):  # its name once, not twice over
+            assert f"{name}: is the review itself;" in proc.stderr
+            assert proc.stderr.count(str(review)) == (target == "review")
         assert proc.stderr.count("\n") == 1 and proc.stdout == ""
     assert fingerprint(review) == before
     assert not os.path.exists(f"{review}-journal") and not (tmp_path / "s.md").exists()

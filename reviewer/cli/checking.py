@@ -41,15 +41,17 @@ def cmd_check(ns: Namespace) -> int:
     if not ns.repair:
         for line in problems[:SHOWN]:
             say(f"  {line}")
-        raise ReviewError(f"{path}: the review file is damaged ({len(problems)} problems "
-                          f"found; {plural(backups, 'backup')}); run `reviewer -r "
+        found = plural(len(problems), "problem")
+        raise ReviewError(f"{path}: the review file is damaged ({found} found; "
+                          f"{plural(backups, 'backup')}); run `reviewer -r "
                           f"{shlex.quote(str(path))} check --repair` to rebuild it")
     result = repair(path)
     if result.source == "rows":
         lost = sum(result.skipped.values())
         where = ", ".join(f"{table} {n}" for table, n in sorted(result.skipped.items()))
-        what = (f"rebuilt from the rows that could be read ({lost} unreadable rows or "
-                f"stretches skipped: {where})" if lost else "rebuilt; every row could be read")
+        skipped = "unreadable row or stretch" if lost == 1 else "unreadable rows or stretches"
+        what = (f"rebuilt from the rows that could be read ({lost} {skipped} skipped: "
+                f"{where})" if lost else "rebuilt; every row could be read")
         if result.filled:
             what += (f"; {plural(result.filled, 'paper')} the damage lost taken from the "
                      f"backup {result.backup}")

@@ -48,6 +48,9 @@ def cmd_show(ns: Namespace) -> int:
     say(f'max_file_size = "{shown}"' if parse_size(shown) == limit else
         f"max_file_size = {limit}")
     say("")
+    say("[backups]")
+    say(f"keep = {settings.backups}  # automatic backups kept of each review; 0 turns them off")
+    say("")
     say("[keys]  # binding id = key(s); remap any of them")
     for command in MAIN + OUTLINE:
         keys = settings.keys.get(command.id, command.keys)

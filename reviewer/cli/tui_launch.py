@@ -57,6 +57,9 @@ def launch(ns: Namespace) -> int:
     app = ReviewerApp(path, files, ns.format, ns.year, theme=ns.theme,
                       remember_theme=ns.theme is None)
     app.run()
+    damage = getattr(app, "damage", None)
+    if damage is not None:  # the app said so, and the shell gets the CLI's line
+        raise damage
     return app.return_code or 0
 
 

@@ -4,9 +4,10 @@ the first write of a day, before an import and before a migration.
 
 They live in ``backups/<review>-<hash of its path>/`` in the user data dir. Each is
 checked first (``PRAGMA quick_check``): a damaged review is refused, not backed up over
-the good copies. ``REVIEWER_BACKUPS`` sets how many are kept (default 5; 0 turns them
-off). A backup that cannot be written (a full disk, a data dir the user cannot write)
-does not stop the change: it is reported as a warning (``problems``).
+the good copies. ``[backups] keep`` in the config file sets how many are kept (default
+5; 0 turns them off), and ``REVIEWER_BACKUPS`` overrides it (for tests). A backup that
+cannot be written (a full disk, a data dir the user cannot write) does not stop the
+change: it is reported as a warning (``problems``, or ``tell`` in the app).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,15 +27,30 @@ if TYPE_CHECKING:
 
 KEEP = 5
 SUFFIX = ".sqlite"
-# Warnings for the user interface to show (the CLI prints them to stderr at exit).
+# Warnings for the user interface to show: the CLI prints them to stderr at exit; the TUI
+# sets ``tell`` to show each as it happens (it may be called from any thread).
 problems: list[str] = []
+tell: Callable[[str], None] | None = None
+
+
+def _warn(message: str) -> None:
+    if tell is not None:
+        tell(message)
+    else:
+        problems.append(message)
 
 
 def keep() -> int:
-    try:
-        return max(0, int(os.environ.get("REVIEWER_BACKUPS", KEEP)))
-    except ValueError:
-        return KEEP
+    """How many backups to keep. The config is read only here, when a backup is due (once
+    a day, or at an import): a command that writes no backup never reads it."""
+    if "REVIEWER_BACKUPS" in os.environ:
+        try:
+            return max(0, int(os.environ["REVIEWER_BACKUPS"]))
+        except ValueError:
+            pass
+    from ..config import load  # its problems are said by `config show` and the app
+
+    return load()[0].backups
 
 
 def folder_of(path: Path) -> Path:
@@ -111,7 +128,7 @@ def take(conn: sqlite3.Connection, path: Path) -> Path | None:
         except OSError:
             pass
         cause = getattr(exc, "strerror", None) or exc
-        problems.append(f"{folder}: could not back up the review ({cause}); the change "
-                        "was made without a backup")
+        _warn(f"{folder}: could not back up the review ({cause}); the change was made "
+              "without a backup")
         return None
     return target

@@ -30,6 +30,15 @@ class ReviewError(ReviewerError):
     """The review file is missing, corrupt, foreign or busy."""
 
 
+class DamagedReview(ReviewError):
+    """SQLite found the review file damaged (``reviewer check --repair`` rebuilds it)."""
+
+    def __init__(self, message: str, path: object = None, reason: str = ""):
+        self.path = path
+        self.reason = reason
+        super().__init__(message)
+
+
 class NotFound(ReviewerError):
     """A paper id, citation key or section that the review does not hold."""
 

@@ -98,6 +98,8 @@ def check_export_targets(review: str | os.PathLike | None,
     for path in paths:
         real = export_target(path)
         what = _review_file(real, protected)
+        if what and _absolute(path) == _absolute(review):
+            what = "the review itself"  # not its name twice over
         if what:
             raise UsageError(f"{show(path)}: is {what}; an export there would destroy the "
                              "review. Choose another file name")
@@ -109,11 +111,15 @@ def check_export_targets(review: str | os.PathLike | None,
     return targets
 
 
+def _absolute(path: str | os.PathLike) -> str:
+    return os.path.abspath(os.path.expanduser(os.fspath(path)))
+
+
 def _review_files(review: str | os.PathLike) -> tuple[dict[str, str], dict[tuple, str]]:
     """The review's files by resolved name and by (device, inode)."""
     names: dict[str, str] = {}
     inodes: dict[tuple, str] = {}
-    given = os.path.abspath(os.path.expanduser(os.fspath(review)))
+    given = _absolute(review)
     for base in {given, os.path.realpath(given)}:  # SQLite names the WAL after either
         for suffix in REVIEW_SIDECARS:
             what = f"the review {show(given)}" if not suffix else \

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from . import schema
-from .errors import NotFound, ReviewError, UsageError
+from .errors import DamagedReview, NotFound, ReviewError, UsageError
 from .gc_pause import gc_paused
 from .history import Changes, replay
 from .model import (BIB_FIELDS, CODE_HOSTS, JSON_FIELDS, METADATA_FIELDS, USER_COLUMNS,
@@ -222,11 +222,19 @@ class Review:
             history = self.conn.execute(
                 "SELECT (SELECT max(id) FROM history), "
                 "(SELECT count(*) FROM history WHERE undone = 1)").fetchone()
-        except sqlite3.Error:
+        except sqlite3.OperationalError:  # busy; damage (a DatabaseError) is said, not hidden
             if since is None:
                 raise
             return since
         return Version(data, tuple(history))
+
+    def stop_writing(self) -> None:
+        """From now on SQLite itself refuses any write on this connection (a review found
+        damaged: nothing more goes into it)."""
+        try:
+            self.conn.execute("PRAGMA query_only = ON")
+        except sqlite3.Error:
+            pass  # the file cannot take even that: nothing can be written anyway
 
     # -- transactions ------------------------------------------------------------------
 
@@ -954,14 +962,15 @@ def last_opened() -> Path:
     return _opened[-1] if _opened else Path("the review")
 
 
-def damaged(path: Path, exc: BaseException | str | None = None) -> ReviewError:
+def damaged(path: Path, exc: BaseException | str | None = None,
+            done: str = "nothing was changed") -> DamagedReview:
     """What a user reads when SQLite finds the review's file damaged."""
     import shlex
 
     why = f" ({exc})" if exc else ""
-    return ReviewError(f"{path}: the review file is damaged{why}; nothing was changed. Run "
-                       f"`reviewer -r {shlex.quote(str(path))} check --repair` to rebuild it "
-                       "from what can be read and from its backups")
+    return DamagedReview(f"{path}: the review file is damaged{why}; {done}. Run "
+                         f"`reviewer -r {shlex.quote(str(path))} check --repair` to rebuild it "
+                         "from what can be read and from its backups", path, str(exc or ""))
 
 
 def database_error(exc: sqlite3.Error, path: Path) -> ReviewError:

@@ -17,11 +17,14 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from .. import config
+from ..core.errors import DamagedReview
 from ..core.importer import ImportReport
 from ..core.locations import data_dir
 from ..core.store import Review
+from . import backup_warnings
 from .commands import MAIN, OUTLINE, Command
 from .declarations import keymap_conflicts
+from .damage import report_damage
 from .refusals import refusals
 from .screens.importing import ImportScreen, outcome
 from .screens.main import MainScreen
@@ -49,6 +52,7 @@ class ReviewerApp(App[int]):
         self.settings, self.problems = config.load()
         self.review: Review | None = None
         self.said: list[str] = []  # every notification, oldest first (tests read it too)
+        self.damage: DamagedReview | None = None  # the review file found damaged (damage.py)
 
     last_key_at = 0.0  # time.perf_counter() when the last key came: work in slices yields
 
@@ -60,6 +64,7 @@ class ReviewerApp(App[int]):
     # -- start-up ------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        backup_warnings.listen(self)
         themes, theme_problems = load_themes()
         for theme in themes:
             self.register_theme(theme)
@@ -114,6 +119,11 @@ class ReviewerApp(App[int]):
             return await super().run_action(action, default_namespace, namespaces)
         return True
 
+    def _handle_exception(self, error: Exception) -> None:
+        """Damage met by a read anywhere (a timer, a worker, a screen) is said, not a crash."""
+        if not report_damage(self, error):
+            super()._handle_exception(error)
+
     def _fatal_error(self) -> None:
         """No traceback reaches the user: it goes to a log file, the terminal gets one line.
 
@@ -140,6 +150,7 @@ class ReviewerApp(App[int]):
             target.insert_text_at_cursor(event.character)
 
     def on_unmount(self) -> None:
+        backup_warnings.stop()
         if self.review is not None:
             self.review.close()
             self.review = None

@@ -137,7 +137,8 @@ def skeleton(review: Review, papers: list[Paper], bib_path: str | None,
     out = front + [
         "# Introduction", "",
         "*To write: why this survey, for whom, and what it leaves out.*", "",
-        f"This survey covers {len(papers)} papers ({md_escape(scope)}){span}, chosen from "
+        f"This survey covers {len(papers)} {'paper' if len(papers) == 1 else 'papers'} "
+        f"({md_escape(scope)}){span}, chosen from "
         f"{c.papers} distinct papers gathered from {c.files} {lists}.", "",
         "# Methods", "",
         f"Records were gathered from {c.files} {lists}:", "",

@@ -19,6 +19,7 @@ from ...core.export.selection import Selection
 from ...core.model import Decision
 from ...core.paths import check_export_targets, show
 from ...core.store import Review
+from ..refusals import refused
 from ..widgets.footer import Footer
 
 SELECTIONS = {
@@ -99,7 +100,7 @@ class ExportScreen(Screen[None]):
             # The skeleton cites exactly the .bib's papers; a kill leaves all old or all new.
             survey = write_survey(review, selection, md, bib, csv=csv, svg=svg)
         except ReviewerError as exc:  # busy, a full disk: nothing was written or frozen
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            self.app.call_from_thread(refused, self.app, exc)  # damage: its own message
             return
         except OSError as exc:
             self.app.call_from_thread(self.notify, f"Cannot write: {exc.strerror or exc}",
@@ -109,7 +110,8 @@ class ExportScreen(Screen[None]):
             review.close()
         names = [show(md), show(bib), show(svg.name)] + ([show(csv)] if csv else [])
         files = f"{', '.join(names[:-1])} and {names[-1]}"
-        self.app.call_from_thread(self.notify, f"Wrote {len(survey.papers)} papers to "
+        count = len(survey.papers)
+        self.app.call_from_thread(self.notify, f"Wrote {count} paper{'s' * (count != 1)} to "
                                   f"{files}. Render: pandoc {show(md.name)} --citeproc "
                                   "-o survey.html", timeout=6)
 

@@ -14,11 +14,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, ProgressBar
 from textual.worker import get_current_worker
 
-from ...core.errors import ReviewerError
+from ...core.errors import DamagedReview, ReviewerError
 from ...core import importer
 from ...core.importer import ImportReport, import_files
 from ...core.paths import MAX_INPUT_BYTES, show
 from ...core.store import Review
+from ..damage import report_damage
 from ..widgets.footer import Footer
 
 PHASES = {"parse": "Reading", "dedup": "Merging duplicates", "store": "Storing"}
@@ -102,9 +103,14 @@ class ImportScreen(ModalScreen[ImportReport | str | None]):
             self.app.call_from_thread(self.dismiss, None)
             return
         except ReviewerError as exc:
-            self.app.call_from_thread(self.dismiss, str(exc))
+            self.app.call_from_thread(self._refused, exc)
             return
         self.app.call_from_thread(self.dismiss, report)
+
+    def _refused(self, exc: ReviewerError) -> None:
+        self.dismiss(str(exc))
+        if isinstance(exc, DamagedReview):  # checked before the import wrote anything
+            report_damage(self.app, exc)  # (the paths prompt is not offered again then)
 
     def action_cancel(self) -> None:
         self.workers.cancel_group(self, "import")

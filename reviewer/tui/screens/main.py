@@ -448,7 +448,7 @@ class MainScreen(Screen):
 
         message, severity, seconds = outcome(result)
         self.notify(message, severity=severity, timeout=seconds)
-        if severity == "error" and typed:
+        if severity == "error" and typed and getattr(self.app, "damage", None) is None:
             self.action_import_files(typed)  # the paths stay, to be corrected
         if severity == "information":
             self.check_external()  # its own connection committed: unless the watch has
