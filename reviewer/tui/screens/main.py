@@ -35,6 +35,7 @@ from ...core.store import Review
 from .. import watch
 from ..commands import MAIN, bindings
 from ..refusals import refusals
+from ..relevance import SORT_OPTION, Screening
 from ..state import ListView
 from ..watch import ReviewWatch
 from ..widgets.detail import DetailPane
@@ -81,6 +82,7 @@ class MainScreen(Screen):
         self._detail_timer: Timer | None = None
         self._building: SearchIndex | None = None  # the search index while it loads
         self.watch = ReviewWatch(review.conn)
+        self.screening = Screening(self)  # the learned order, more like this (relevance.py)
 
     # -- layout ------------------------------------------------------------------------
 
@@ -106,6 +108,10 @@ class MainScreen(Screen):
     def _after_first_paint(self) -> None:
         settle()
         self.load_search_index()
+        self.screening.started()
+
+    def on_unmount(self) -> None:
+        self.screening.close()
 
     @work(exclusive=True, group="search-index")
     async def load_search_index(self) -> None:
@@ -160,7 +166,8 @@ class MainScreen(Screen):
         return [] if current is None else [current]
 
     def update_status(self) -> None:
-        self.query_one(StatusLine).show(self.state, self.review.name)
+        self.query_one(StatusLine).show(self.state, self.review.name,
+                                        self.screening.status())
 
     def on_paper_list_cursor_moved(self, message: PaperList.CursorMoved) -> None:
         self.show_detail_soon()
@@ -207,6 +214,7 @@ class MainScreen(Screen):
                 self.state.recompute()
                 self.papers.refresh_view(self.papers.current_id)
             self.papers.refresh()
+        self.screening.changed(ids)
         self.update_status()
         self.show_detail_soon()
 
@@ -256,7 +264,7 @@ class MainScreen(Screen):
         elif self.advance and chosen != Decision.UNDECIDED and self.state.view:
             # Screening tools move on to the next paper still to decide.
             start = position if self.papers.current_id == ids[0] else position - 1
-            following = self.state.next_undecided(start)
+            following = self.screening.next_after_decision(start)
             if following is not None:
                 self.papers.move_to(following)
 
@@ -274,6 +282,8 @@ class MainScreen(Screen):
             self.papers.focus()
         elif self.state.query:
             self.finish_search(clear=True)
+        elif self.screening.leave():  # back from "more like this"
+            pass
         elif self.state.marked:
             self.state.marked.clear()
             self.papers.refresh()
@@ -414,9 +424,10 @@ class MainScreen(Screen):
         def done(order: str | None) -> None:
             if order:
                 self.state.set_sort(order)
+                self.screening.sorted_by(order)
                 self.refilter()
 
-        options = [(key, label) for key, label in SORTS.items()]
+        options = [(key, label) for key, label in SORTS.items()] + [SORT_OPTION]
         self.app.push_screen(ChoiceScreen("Sort by", options, self.state.sort), done)
 
     # -- survey ------------------------------------------------------------------------
@@ -426,6 +437,7 @@ class MainScreen(Screen):
         if not ids:
             return
         titles = [s.title for s in self.review.sections()]
+        suggested = self.screening.suggest_section(ids)  # pre-filled, selected
 
         def done(text: str | None) -> None:
             title = (text or "").strip()
@@ -437,7 +449,8 @@ class MainScreen(Screen):
                     self.say(f"{'New section ' if created else ''}{title}: {_count(ids)} added")
 
         self.app.push_screen(PromptScreen(f"Put {_count(ids)} in section (new name creates "
-                                          "it)", choices=titles, separator=None), done)
+                                          "it)", choices=titles, separator=None,
+                                          value=suggested), done)
 
     def action_unassign(self) -> None:
         ids = self.targets()
@@ -456,6 +469,9 @@ class MainScreen(Screen):
         self.app.push_screen(PromptScreen(f"Take {_count(ids)} out of: {', '.join(present)}",
                                           value=present[0] if len(present) == 1 else "",
                                           choices=present, separator=None), done)
+
+    def action_like(self) -> None:
+        self.screening.more_like(self.papers.current_id)
 
     def action_outline(self) -> None:
         from .outline import OutlineScreen
