@@ -10,12 +10,14 @@ Where the work runs, and why (core/relevance/scoring.py):
 * the TF-IDF fit holds the GIL for a minute at 100,000 papers: it runs in a child
   process (core/relevance/fitting.py), which keeps the matrix in the data dir's cache;
   a thread waits for it and loads the file;
-* a re-rank (relabel from the rows in memory, refit the classifier, score every paper,
-  order them) is numpy and liblinear, which leave the GIL to the keys: a thread, one at
-  a time; decisions made meanwhile ask for one more when it ends;
-* the stopping figures are Python over every row (0.14 s at 100,000 papers): a thread
-  beyond FIGURES_AT_ONCE papers, from the decision log kept in memory (reading it from
-  the review after each key cost 12-24 ms at 3,000 decisions).
+* a re-rank (refit the classifier, score every paper, order them) is numpy and
+  liblinear, which leave the GIL to the keys: a thread, one at a time; decisions made
+  meanwhile ask for one more when it ends. Its labels are arrays updated from the rows
+  that changed (``Learner``): a pass of Python over 100,000 rows in the thread, as
+  core's relabel and learn make, took the GIL from the keys (decide 285 ms median);
+* the stopping figures cost what the decisions number (the decided rows and the decision
+  log, kept in memory: reading the log from the review after each key cost 12-24 ms at
+  3,000 decisions): worked out at once.
 
 Results come back with ``call_from_thread``; nothing here waits for a worker.
 """
@@ -37,9 +39,21 @@ if TYPE_CHECKING:
 # The sort menu's entry (core/sorting.py keeps LEARNED out of SORTS: its scores come from
 # the model, not from the rows).
 SORT_OPTION = (LEARNED, "relevance (learned)")
-# Up to this many papers the stopping figures are worked out at once (about 1.4 us a
-# paper: 7 ms), beyond in a thread.
-FIGURES_AT_ONCE = 5_000
+
+class ArrayScores:
+    """Paper id -> score, read from the classifier's array of scores (no dict of
+    100,000 floats built after each decision)."""
+
+    def __init__(self, values: Any, row_of: dict[int, int]) -> None:
+        self.values = values
+        self.row_of = row_of
+
+    def get(self, paper_id: int, default: float | None = None) -> float | None:
+        row = self.row_of.get(paper_id)
+        return default if row is None else float(self.values[row])
+
+    def __bool__(self) -> bool:
+        return True
 
 
 @dataclass(slots=True)
@@ -50,24 +64,29 @@ class Ranking:
     (more like this: papers sharing no word)."""
 
     ids: list[int]
-    scores: dict[int, float]
+    scores: Any  # .get(paper id): a dict or ArrayScores
     rest: bool = True
     signed: bool = True  # a classifier's margin (+/-), or a cosine (0 to 1)
-    position: dict[int, int] = field(default_factory=dict)
+    _position: dict[int, int] | None = None
 
-    def __post_init__(self) -> None:
-        if not self.position:
-            self.position = {pid: i for i, pid in enumerate(self.ids)}
+    @property
+    def position(self) -> dict[int, int]:
+        if self._position is None:  # only for a search's rows or papers left out
+            self._position = {pid: i for i, pid in enumerate(self.ids)}
+        return self._position
 
     def order(self, rows: list, every: bool, by_id: dict) -> list:
         """``rows`` in this order; ``every``: they are all the papers (no search), so the
         ids map straight to rows."""
-        position = self.position
         if every:
             ordered = list(filter(None, map(by_id.get, self.ids)))
-        else:
-            ordered = [r for r in rows if r.id in position]
-            ordered.sort(key=lambda r: position[r.id])
+            if self.rest and len(ordered) < len(rows):
+                position = self.position
+                ordered += [r for r in rows if r.id not in position]
+            return ordered
+        position = self.position
+        ordered = [r for r in rows if r.id in position]
+        ordered.sort(key=lambda r: position[r.id])
         if self.rest and len(ordered) < len(rows):
             ordered += [r for r in rows if r.id not in position]
         return ordered
@@ -81,27 +100,53 @@ class Ranking:
         return f"{score:+.2f}" if self.signed else f"{score:5.2f}"
 
 
-def learned_order(corpus: Corpus, rows: Sequence[Any]) -> Ranking | str:
-    """The learned Ranking of ``rows`` (undecided papers first, each group most likely
-    relevant first), or the model's message when it is not ready. Runs in a thread."""
-    import numpy as np
+class Learner:
+    """The corpus's labels and undecided flags as arrays, updated from the rows that
+    changed; ``rank`` gives the learned order. Used by one thread at a time."""
 
-    from ..core.relevance.scoring import learn, relabel
+    def __init__(self, corpus: Corpus) -> None:
+        import numpy as np
 
-    relabel(corpus, rows)
-    learned = learn(corpus)
-    if learned.scores is None:
-        return learned.message
-    scores = np.fromiter(learned.scores.values(), dtype=np.float64, count=len(corpus.ids))
-    undecided = np.zeros(len(corpus.ids), dtype=bool)
-    row_of = corpus.row_of
-    for s in rows:
-        if s.decision is Decision.UNDECIDED and s.id in row_of:
-            undecided[row_of[s.id]] = True
-    ids = np.asarray(corpus.ids)
-    # numpy sorts without the GIL; ties: the lowest id first (as top_undecided)
-    order = np.lexsort((ids, -scores, ~undecided))
-    return Ranking(ids[order].tolist(), learned.scores)
+        from ..core.relevance.model import UNLABELLED
+
+        self.corpus = corpus
+        self.ids = np.asarray(corpus.ids)
+        self.labels = np.full(len(corpus.ids), UNLABELLED, dtype=np.int8)
+        self.undecided = np.ones(len(corpus.ids), dtype=bool)
+
+    def update(self, rows: Iterable[Any]) -> None:
+        """Take the decisions and stars of list rows (what the screen holds)."""
+        from ..core.relevance.model import label_of
+
+        row_of = self.corpus.row_of
+        for s in rows:
+            row = row_of.get(s.id)
+            if row is not None:
+                self.labels[row] = label_of(s.decision, s.starred)
+                self.undecided[row] = s.decision is Decision.UNDECIDED
+
+    def rank(self) -> Ranking | str:
+        """Undecided papers first, each group most likely relevant first (ties: the
+        lowest id, as core's top_undecided); or the model's message when it has not
+        seen both kinds of paper."""
+        import numpy as np
+
+        from ..core.relevance.model import Ranker
+        from ..core.relevance.scoring import Learned
+
+        ranker = Ranker(self.corpus.features)
+        ranker.labels[:] = self.labels
+        if not ranker.ready:
+            return Learned(None, *ranker.counts()).message
+        scores = ranker.scores()
+        order = np.lexsort((self.ids, -scores, ~self.undecided))  # numpy: without the GIL
+        return Ranking(self.ids[order].tolist(), ArrayScores(scores, self.corpus.row_of))
+
+
+def learned_order(learner: Learner, rows: Iterable[Any]) -> Ranking | str:
+    """Update the learner from ``rows`` and rank (in a thread)."""
+    learner.update(rows)
+    return learner.rank()
 
 
 def like_order(corpus: Corpus, paper_id: int) -> Ranking:
@@ -146,6 +191,8 @@ class Screening:
         self.screen = screen
         self.state = screen.state
         self.corpus: Corpus | None = None
+        self.learner: Learner | None = None
+        self._dirty: set[int] | None = None  # rows changed since the last rank; None: all
         self.fitting = False
         self.learned: Ranking | None = None
         self.like: Ranking | None = None
@@ -155,8 +202,7 @@ class Screening:
         self.waiting = ""  # why the learned order is not there yet
         self.stopping: StoppingFigures | None = None
         self._log: DecisionLog | None = None
-        self._labels = {s.id: (s.decision, s.starred) for s in self.state.rows}
-        self._ranking = self._again = self._figuring = self._figure_again = False
+        self._ranking = self._again = False
         self._advanced_to: int | None = None
         self.closed = False
 
@@ -191,23 +237,20 @@ class Screening:
         by_id = self.state.by_id
         if ids is None:
             self._log = None  # read again
-            self._labels = {s.id: (s.decision, s.starred) for s in self.state.rows}
-            relabel = True
+            self._dirty = None
             if self.corpus is not None and any(i not in self.corpus.row_of for i in by_id):
-                self.corpus = None  # papers came that the features do not know
+                self.corpus = self.learner = None  # papers the features do not know
                 if self.learned_on or self.like is not None:
                     self._fit()
         else:
-            rows = [by_id[i] for i in ids if i in by_id]
-            labels = {s.id: (s.decision, s.starred) for s in rows}
-            relabel = any(self._labels.get(i) != value for i, value in labels.items())
-            self._labels.update(labels)
+            ids = [i for i in ids if i in by_id]
+            if self._dirty is not None:
+                self._dirty.update(ids)
             if self._log is not None:
-                self._log.saw(rows)
-        if relabel:
-            self._refigure()
-            if self.learned_on:
-                self._rerank()
+                self._log.saw([by_id[i] for i in ids])
+        self._refigure()
+        if self.learned_on:
+            self._rerank()
 
     def next_after_decision(self, start: int) -> int | None:
         """Where the cursor goes after a decision: the next undecided paper, or with the
@@ -232,7 +275,7 @@ class Screening:
             return
         if paper_id not in self.corpus.row_of:
             self._pending_like = paper_id
-            self.corpus = None
+            self.corpus = self.learner = None
             self._fit()
             return
         corpus = self.corpus
@@ -325,6 +368,8 @@ class Screening:
     def _fitted(self, corpus: Corpus | None, error: str | None) -> None:
         self.fitting = False
         self.corpus = corpus
+        self.learner = None if corpus is None else Learner(corpus)
+        self._dirty = None
         if corpus is None:
             self._pending_like = None
             self.screen.update_status()
@@ -337,18 +382,23 @@ class Screening:
         self.screen.update_status()
 
     def _rerank(self) -> None:
-        if self.corpus is None:
+        if self.learner is None:
             self._fit()
             return
         if self._ranking:
             self._again = True
             return
         self._ranking = True
-        corpus, rows = self.corpus, self.state.rows
-        self._run(lambda: learned_order(corpus, rows), self._reranked)
+        learner, by_id = self.learner, self.state.by_id
+        rows = self.state.rows if self._dirty is None else \
+            [by_id[i] for i in self._dirty if i in by_id]
+        self._dirty = set()
+        self._run(lambda: learned_order(learner, rows), self._reranked)
 
     def _reranked(self, result: Ranking | str | None, error: str | None) -> None:
         self._ranking = False
+        if error is not None:
+            self._dirty = None  # the rows it took may not have reached the arrays
         if self._again:
             self._again = False
             self._rerank()
@@ -404,25 +454,10 @@ class Screening:
         self._before_like = None
 
     def _refigure(self) -> None:
-        if self._figuring:
-            self._figure_again = True
-            return
-        if self._log is None:
-            self._log = DecisionLog(self.screen.review.decision_log(), self.state.rows)
         from ..core.relevance.scoring import figures_of
 
-        rows, log = self.state.rows, list(self._log.log)
-        if len(rows) <= FIGURES_AT_ONCE:
-            self._figured(figures_of(rows, log), None)
-            return
-        self._figuring = True
-        self._run(lambda: figures_of(rows, log), self._figured)
-
-    def _figured(self, figures: StoppingFigures | None, error: str | None) -> None:
-        self._figuring = False
-        if figures is not None:
-            self.stopping = figures
-            self.screen.update_status()
-        if self._figure_again:
-            self._figure_again = False
-            self._refigure()
+        if self._log is None:
+            self._log = DecisionLog(self.screen.review.decision_log(), self.state.rows)
+        by_id = self.state.by_id
+        decided = [by_id[i] for i in self._log.known if i in by_id]
+        self.stopping = figures_of(decided, self._log.log, self.state.counts()["undecided"])
