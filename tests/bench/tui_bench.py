@@ -188,9 +188,9 @@ async def _rerank_measure(report: Report, path: Path) -> None:
     ranks: list[float] = []
     learned_order = relevance.learned_order
 
-    def timed_order(corpus, rows):
+    def timed_order(*args):
         begin = time.perf_counter()
-        result = learned_order(corpus, rows)
+        result = learned_order(*args)
         ranks.append(time.perf_counter() - begin)
         return result
 

@@ -165,10 +165,10 @@ async def test_keys_are_applied_while_the_ranking_refreshes(topics_path, monkeyp
     started = threading.Event()
     real = relevance.learned_order
 
-    def held(corpus, rows):
+    def held(*args):
         started.set()
         assert release.wait(60)
-        return real(corpus, rows)
+        return real(*args)
 
     with Review.open(topics_path) as review:
         review.decide([1], Decision.INCLUDE)

@@ -210,7 +210,8 @@ class MainScreen(Screen):
                 for paper in self.review.papers(ids):
                     index.update(paper.id, paper.title,
                                  body_text(paper.tags, paper.note, paper.abstract))
-            if self.state.filters.filters or self.state.sort_chosen:
+            if self.state.filters.filters or (self.state.sort_chosen and
+                                              self.state.ranking is None):  # relevance.py
                 self.state.recompute()
                 self.papers.refresh_view(self.papers.current_id)
             self.papers.refresh()
