@@ -246,6 +246,11 @@ async def _rerank_drive(report: Report, path: Path, paints: list[float],
 
         await pilot.press("o", "end", "enter")  # the sort menu's last entry: learned
         await idle()
+        # The baseline, measured in the same run: moves with no re-rank running.
+        quiet: list[float] = []
+        for n in range(20):
+            await asyncio.sleep(0.1)
+            quiet.append(await press("j" if n % 4 < 2 else "k"))
         ranks.clear()
         decisions: list[float] = []
         during: list[float] = []
@@ -263,6 +268,8 @@ async def _rerank_drive(report: Report, path: Path, paints: list[float],
                 report.row(name, statistics.median(samples), "s",
                            note=f"median; worst {max(samples) * 1000:.0f} ms", target=target)
 
+        show(f"move (j / k) with no re-rank running ({len(quiet)} keys: the baseline)",
+             quiet)
         show(f"decide (i / x; the re-rank starts) ({len(decisions)} keys)", decisions,
              "under 50 ms")
         show(f"move (j / k) while the re-rank runs ({len(during)} keys)", during,
