@@ -343,14 +343,14 @@ class Screening:
         """The screening assistant's part of the status line."""
         parts = []
         if self.like is not None:
-            parts.append(f"like: {self.like_title}")
+            parts.append(f"like: {self.like_title} (escape: back)")
         elif self.fitting and (self.learned_on or self._pending_like is not None):
             parts.append("learning…")
         elif self.learned_on and self.waiting:
-            parts.append("learned order: needs an include and an exclude")
+            parts.append("needs an include + an exclude")
         figures = self.stopping
         if figures is not None and figures.screened:
-            parts.append(f"{figures.since_last_include} since the last include")
+            parts.append(f"{figures.since_last_include} since include")
             if figures.unseen_relevant is not None:
                 parts.append(f"~{figures.unseen_relevant:.0f} relevant left")
         return "  ·  ".join(parts)
@@ -482,7 +482,7 @@ class Screening:
             self._before_like = self.state.ranking
         self.like = ranking
         row = self.state.by_id.get(anchor)
-        self.like_title = (row.title[:40] + "…") if row and len(row.title) > 40 else \
+        self.like_title = (row.title[:24] + "…") if row and len(row.title) > 24 else \
             (row.title if row else str(anchor))
         self._show(ranking, anchor)
 

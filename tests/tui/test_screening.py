@@ -99,7 +99,7 @@ async def test_learned_order_waits_for_both_kinds_of_decision(topics_path):
         await settled(pilot)
         # No decision yet: it says so, and the list keeps the order it had.
         assert [r.id for r in screen.state.view] == before
-        assert "needs an include and an exclude" in status_text(app)
+        assert "needs an include + an exclude" in status_text(app)
         messages = [n.message for n in app._notifications]
         assert any("one relevant paper (include or star) and one excluded paper" in m
                    for m in messages)
@@ -107,7 +107,7 @@ async def test_learned_order_waits_for_both_kinds_of_decision(topics_path):
         await pilot.press("g", "i")
         await settled(pilot)
         assert [r.id for r in screen.state.view] == before
-        assert "needs an include and an exclude" in status_text(app)
+        assert "needs an include + an exclude" in status_text(app)
 
 
 async def test_learned_order_after_an_include_and_an_exclude(topics_path):
@@ -209,20 +209,20 @@ async def test_stopping_figures_follow_the_decisions(topics_path):
     app = ReviewerApp(topics_path)
     async with app.run_test(size=SIZE) as pilot:
         await settled(pilot)
-        assert "since the last include" not in status_text(app)  # nothing screened yet
+        assert "since include" not in status_text(app)  # nothing screened yet
         await pilot.press("i")
         await settled(pilot)
-        assert "0 since the last include" in status_text(app)
+        assert "0 since include" in status_text(app)
         await pilot.press("x", "x", "x")
         await settled(pilot)
-        assert "3 since the last include" in status_text(app)
+        assert "3 since include" in status_text(app)
         assert "relevant left" in status_text(app)
         await pilot.press("i")
         await settled(pilot)
-        assert "0 since the last include" in status_text(app)
+        assert "0 since include" in status_text(app)
         await pilot.press("u")  # the include taken back: three since the first one
         await settled(pilot)
-        assert "3 since the last include" in status_text(app)
+        assert "3 since include" in status_text(app)
 
 
 async def test_more_like_this_and_back(topics_path):
