@@ -79,7 +79,8 @@ MAIN: tuple[Command, ...] = (
             "keywords); escape goes back.", "Find", footer=False),
     # Survey
     Command("assign", "a", "assign", "Section",
-            "Put the paper (or the marked papers) in a section.", "Survey", footer=False),
+            "Put the paper (or the marked papers) in a section; the likeliest one is filled "
+            "in.", "Survey", footer=False),
     Command("unassign", "A", "unassign", "Unsection", "Take the paper out of a section.",
             "Survey", footer=False),
     Command("outline", "S", "outline", "Outline",
