@@ -17,7 +17,7 @@ from reviewer.core.relevance.fitting import FitCancelled, fit_in_process, load_c
 from reviewer.core.relevance.scoring import cache_dir
 from reviewer.core.relevance.stopping import screening_order
 from reviewer.core.store import Review
-from reviewer.tui.relevance import DecisionLog
+from reviewer.tui.ranking import DecisionLog
 
 TITLES = ["Segmenting liver tumours in computed tomography",
           "Chain of thought prompting for arithmetic reasoning",
