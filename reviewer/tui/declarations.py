@@ -72,10 +72,15 @@ MAIN: tuple[Command, ...] = (
     Command("filter", "f", "filter", "Filter",
             "Filter by star, decision, tag, section, note, code link or years.", "Find"),
     Command("sort", "o", "sort", "Sort",
-            "Sort by import order, title, year, upvotes or relevance.", "Find", footer=False),
+            "Sort by import order, title, year, upvotes, relevance to the search, or "
+            "relevance learned from your decisions.", "Find", footer=False),
+    Command("like", "L", "like", "More like this",
+            "List the papers most like this one (words of title, abstract, tags, "
+            "keywords); escape goes back.", "Find", footer=False),
     # Survey
     Command("assign", "a", "assign", "Section",
-            "Put the paper (or the marked papers) in a section.", "Survey", footer=False),
+            "Put the paper (or the marked papers) in a section; the likeliest one is filled "
+            "in.", "Survey", footer=False),
     Command("unassign", "A", "unassign", "Unsection", "Take the paper out of a section.",
             "Survey", footer=False),
     Command("outline", "S", "outline", "Outline",

@@ -27,6 +27,9 @@ class ListState:
         self.query = ""
         self.relevance: dict[int, float] | None = None
         self.index: SearchIndex | None = None  # loaded in the background after start-up
+        # An order given from outside (tui/relevance.py: the learned order, more like
+        # this): it replaces the sort while set.
+        self.ranking = None
         self.marked: set[int] = set()
         self.view: list[Summary] = list(rows)
         self._positions: dict[int, int] | None = None
@@ -40,6 +43,8 @@ class ListState:
         self.relevance = None
         # While searching, results come best first unless the user chose an order.
         order = self.sort if self.sort_chosen or not self.query else "relevance"
+        if self.ranking is not None:
+            order = "imported"  # the ranking orders them below
         rows: list[Summary]
         if self.query and self.index is not None:
             relevance = self.relevance = self.index.search(self.query)
@@ -58,6 +63,8 @@ class ListState:
                 rows = self.rows
             if order not in ("relevance", "imported"):
                 rows = sort_rows(rows, order)
+        if self.ranking is not None:
+            rows = self.ranking.order(rows, rows is self.rows, by_id)
         if self.filters.filters:
             rows = [r for r in rows if self.filters(r)]
         self.view = rows if rows is not self.rows else list(rows)

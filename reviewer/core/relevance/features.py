@@ -43,22 +43,30 @@ def tfidf_matrix(texts: Sequence[str]) -> Any:
 CACHE_KEPT = 4  # matrices kept: a few reviews, or one review across a few edits
 
 
-def cached_tfidf_matrix(texts: Sequence[str], folder: Path) -> Any:
-    """``tfidf_matrix(texts)``, kept in ``folder`` under a hash of the texts and the
-    options: fitting 100,000 abstracts takes a minute, loading the matrix a second.
-    Any change of a text (a new paper, a tag) is a new key; the oldest files go."""
+def cache_path(texts: Sequence[str], folder: Path) -> Path:
+    """Where ``cached_tfidf_matrix`` keeps the matrix of ``texts``: a hash of the texts,
+    the options and scikit-learn's version."""
     import hashlib
-    import tempfile
 
     import sklearn
-    from scipy.sparse import load_npz, save_npz
 
     digest = hashlib.blake2b(digest_size=16)
     digest.update(f"{sorted(VECTORIZER_OPTIONS.items())} {sklearn.__version__}".encode())
     for text in texts:
         digest.update(text.encode("utf-8", "surrogatepass"))
         digest.update(b"\0")
-    path = folder / f"tfidf-{digest.hexdigest()}.npz"
+    return folder / f"tfidf-{digest.hexdigest()}.npz"
+
+
+def cached_tfidf_matrix(texts: Sequence[str], folder: Path) -> Any:
+    """``tfidf_matrix(texts)``, kept in ``folder`` under a hash of the texts and the
+    options: fitting 100,000 abstracts takes a minute, loading the matrix a second.
+    Any change of a text (a new paper, a tag) is a new key; the oldest files go."""
+    import tempfile
+
+    from scipy.sparse import load_npz, save_npz
+
+    path = cache_path(texts, folder)
     try:
         matrix = load_npz(path).tocsr()
         if matrix.shape[0] == len(texts):

@@ -130,13 +130,23 @@ class StoppingFigures:
 def stopping_figures(review: Review) -> StoppingFigures:
     """How many decided papers since the last include, and the relevant papers expected
     among the undecided (stopping.unseen_relevant)."""
+    return figures_of(review.summaries(), review.decision_log())
+
+
+def figures_of(rows: Iterable[Any], log: Iterable[tuple[int, str]],
+               undecided: int | None = None) -> StoppingFigures:
+    """``stopping_figures`` from list rows and the decision log a caller holds (the TUI
+    keeps both in memory). With ``undecided`` (how many papers are), ``rows`` need hold
+    only the decided papers: the figures then cost what the decisions number, not the
+    papers."""
     from .stopping import screening_order, since_last_include, unseen_relevant
 
-    rows = review.summaries()
+    rows = list(rows)
     decided = [s.id for s in rows if s.decision is not Decision.UNDECIDED]
     relevant = {s.id for s in rows if label_of(s.decision, s.starred) == RELEVANT}
-    order = screening_order(review.decision_log(), decided)
-    undecided = len(rows) - len(decided)
+    order = screening_order(log, decided)
+    if undecided is None:
+        undecided = len(rows) - len(decided)
     estimate = unseen_relevant([p in relevant for p in order], undecided)
     return StoppingFigures(len(order), since_last_include(order, relevant),
                            None if estimate is None else estimate.remaining)

@@ -30,6 +30,7 @@ from .. import watch
 from ..commands import MAIN, bindings
 from ..editor import edit_text, keep_unsaved
 from ..refusals import refusals
+from ..relevance import SORT_OPTION, Screening
 from ..search_loading import build_index
 from ..state import ListState
 from ..watch import ReviewWatch
@@ -64,6 +65,7 @@ class MainScreen(Screen):
         self._detail_timer: Timer | None = None
         self._building: SearchIndex | None = None  # the search index while it loads
         self.watch = ReviewWatch(review)
+        self.screening = Screening(self)  # the learned order, more like this (relevance.py)
 
     # -- layout ------------------------------------------------------------------------
 
@@ -89,6 +91,10 @@ class MainScreen(Screen):
     def _after_first_paint(self) -> None:
         settle()
         self.load_search_index()
+        self.screening.started()
+
+    def on_unmount(self) -> None:
+        self.screening.close()
 
     @work(exclusive=True, group="search-index")
     async def load_search_index(self) -> None:
@@ -116,7 +122,8 @@ class MainScreen(Screen):
         return [] if current is None else [current]
 
     def update_status(self) -> None:
-        self.query_one(StatusLine).show(self.state, self.review.name)
+        self.query_one(StatusLine).show(self.state, self.review.name,
+                                        self.screening.status())
 
     def on_paper_list_cursor_moved(self, message: PaperList.CursorMoved) -> None:
         self.show_detail_soon()
@@ -159,10 +166,12 @@ class MainScreen(Screen):
                 for paper in self.review.papers(ids):
                     index.update(paper.id, paper.title,
                                  body_text(paper.tags, paper.note, paper.abstract))
-            if self.state.filters.filters or self.state.sort_chosen:
+            if self.state.filters.filters or (self.state.sort_chosen and
+                                              self.state.ranking is None):  # relevance.py
                 self.state.recompute()
                 self.papers.refresh_view(self.papers.current_id)
             self.papers.refresh()
+        self.screening.changed(ids)
         self.update_status()
         self.show_detail_soon()
 
@@ -212,7 +221,7 @@ class MainScreen(Screen):
         elif self.advance and chosen != Decision.UNDECIDED and self.state.view:
             # Screening tools move on to the next paper still to decide.
             start = position if self.papers.current_id == ids[0] else position - 1
-            following = self.state.next_undecided(start)
+            following = self.screening.next_after_decision(start)
             if following is not None:
                 self.papers.move_to(following)
 
@@ -230,6 +239,8 @@ class MainScreen(Screen):
             self.papers.focus()
         elif self.state.query:
             self.finish_search(clear=True)
+        elif self.screening.leave():  # back from "more like this"
+            pass
         elif self.state.marked:
             self.state.marked.clear()
             self.papers.refresh()
@@ -362,9 +373,10 @@ class MainScreen(Screen):
         def done(order: str | None) -> None:
             if order:
                 self.state.set_sort(order)
+                self.screening.sorted_by(order)
                 self.refilter()
 
-        options = [(key, label) for key, label in SORTS.items()]
+        options = [(key, label) for key, label in SORTS.items()] + [SORT_OPTION]
         self.app.push_screen(ChoiceScreen("Sort by", options, self.state.sort), done)
 
     # -- survey ------------------------------------------------------------------------
@@ -374,6 +386,7 @@ class MainScreen(Screen):
         if not ids:
             return
         titles = [s.title for s in self.review.sections()]
+        suggested = self.screening.suggest_section(ids)  # pre-filled, selected
 
         def assign(ids: list[int], title: str) -> None:
             created = title.casefold() not in {t.casefold() for t in titles}
@@ -382,7 +395,7 @@ class MainScreen(Screen):
             self.say(f"{'New section ' if created else ''}{title}: {_count(ids)} added")
 
         self.ask_then_apply(ids, f"Put {_count(ids)} in section (new name creates it)",
-                            titles, assign, items=False)
+                            titles, assign, items=False, value=suggested)
 
     def action_unassign(self) -> None:
         ids = self.targets()
@@ -398,6 +411,9 @@ class MainScreen(Screen):
         self.ask_then_apply(ids, f"Take {_count(ids)} out of: {', '.join(present)}", present,
                             unassign, items=False,
                             value=present[0] if len(present) == 1 else "")
+
+    def action_like(self) -> None:
+        self.screening.more_like(self.papers.current_id)
 
     def action_outline(self) -> None:
         from .outline import OutlineScreen

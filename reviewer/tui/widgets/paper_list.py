@@ -30,7 +30,7 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
     COMPONENT_CLASSES = {
         "paper-list--cursor", "paper-list--mark", "paper-list--star", "paper-list--include",
         "paper-list--maybe", "paper-list--exclude", "paper-list--undecided",
-        "paper-list--year", "paper-list--tags", "paper-list--sections", "paper-list--excluded",
+        "paper-list--year", "paper-list--score", "paper-list--tags", "paper-list--sections", "paper-list--excluded",
     }
     DEFAULT_CSS = """
     PaperList { background: $surface; }
@@ -45,6 +45,7 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
     PaperList > .paper-list--exclude { color: $error; }
     PaperList > .paper-list--undecided { color: $foreground-muted; }
     PaperList > .paper-list--year { color: $foreground-muted; }
+    PaperList > .paper-list--score { color: $accent; }
     PaperList > .paper-list--tags { color: $secondary; }
     PaperList > .paper-list--sections { color: $primary; }
     PaperList > .paper-list--excluded { color: $foreground-muted; }
@@ -137,6 +138,10 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
         text.append(" ")
         text.append(f"{row.year:>4}" if row.year else "    ", self._style("paper-list--year"))
         text.append("  ")
+        ranking = self.state.ranking
+        if ranking is not None and ranking.scores:  # learned relevance, likeness
+            text.append(ranking.show(row.id), self._style("paper-list--score"))
+            text.append("  ")
         title_style = self._style("paper-list--excluded") if row.decision == Decision.EXCLUDE \
             else Style()
         extras = Text(no_wrap=True, end="")

@@ -1,4 +1,5 @@
-"""The status line: counts, the active filter, search and sort."""
+"""The status line: counts, the active filter, search and sort, and what the screening
+assistant says (learning, when to stop)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ class StatusLine(Static):
     StatusLine { height: 1; background: $panel; color: $foreground; padding: 0 1; }
     """
 
-    def show(self, state: ListState, review_name: str = "") -> None:
+    def show(self, state: ListState, review_name: str = "", assistant: str = "") -> None:
         c = state.counts()
         text = Text(no_wrap=True, overflow="ellipsis")
         if review_name:
@@ -30,4 +31,6 @@ class StatusLine(Static):
             text.append(state.query)
         if state.sort_chosen:
             text.append(f"  ·  sort: {state.sort}")
+        if assistant:  # the screening assistant (tui/relevance.py): learning, stopping
+            text.append(f"  ·  {assistant}")
         self.update(text)
