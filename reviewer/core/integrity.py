@@ -252,6 +252,7 @@ def _drop_dangling(conn: sqlite3.Connection) -> None:
                                   ("section_papers", "section_id", "sections"),
                                   ("sources", "paper_id", "papers"),
                                   ("frozen_citekeys", "paper_id", "papers"),
+                                  ("decision_reasons", "paper_id", "papers"),
                                   ("bib_entries", "paper_id", "papers")):
         try:
             conn.execute(f"DELETE FROM {table} WHERE {column} NOT IN (SELECT id FROM {parent})")
@@ -295,7 +296,8 @@ def _fill_from(rebuilt: Path, backup: Path) -> int:
         conn.execute("INSERT OR IGNORE INTO main.sections SELECT * FROM old.sections "
                      "WHERE id IN (SELECT section_id FROM old.section_papers "
                      "WHERE paper_id IN added)")
-        for table in ("tags", "sources", "section_papers", "frozen_citekeys"):
+        for table in ("tags", "sources", "section_papers", "frozen_citekeys",
+                      "decision_reasons"):
             try:
                 columns = _common_columns(conn, table)
                 conn.execute(f"INSERT OR IGNORE INTO main.{table} ({columns}) SELECT "

@@ -4,7 +4,8 @@ journal version under another title, a title list's line and its arXiv record).
 The kept paper takes the richest metadata of the others, field by field, as an import's
 merge does (but keeps its title), and everything the user gave them: sources, tags, sections, notes (one after
 the other), a star. It keeps its decision, or takes the others' when it has none (the
-most inclusive, so that a merge never drops an included paper), and its citation key.
+most inclusive, so that a merge never drops an included paper; an exclude with its
+reason), and its citation key.
 The others leave the review saying where they went (``papers.merged_into``): importing
 one of their records again folds it into the kept paper. One change: ``undo`` brings
 them back as they were.
@@ -66,6 +67,7 @@ def merge_papers(review: Review, keep: int, others: Sequence[int]) -> MergeRepor
         if key:
             old["citekey"], new["citekey"] = kept.citekey, key
         changes.set(keep, old, new)
+        _take_reason(changes, kept, rest, new["decision"])
         _move_tags(changes, kept, rest)
         _move_sections(changes, keep, others)
         for source_id, paper_id in conn.execute(
@@ -102,6 +104,15 @@ def _decision(kept: Paper, rest: list[Paper]) -> Decision:
         return kept.decision
     decided = {p.decision for p in rest}
     return next((d for d in _INCLUSIVE if d in decided), Decision.UNDECIDED)
+
+
+def _take_reason(changes, kept: Paper, rest: list[Paper], decision: str) -> None:
+    """A kept paper that takes the others' exclude takes the reason it came with."""
+    if decision != Decision.EXCLUDE or kept.reason:
+        return
+    reason = next((p.reason for p in rest if p.decision is Decision.EXCLUDE and p.reason), "")
+    if reason:
+        changes.row("decision_reasons", None, {"paper_id": kept.id, "reason": reason})
 
 
 def _notes(kept: Paper, rest: list[Paper]) -> str:
