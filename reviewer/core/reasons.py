@@ -23,13 +23,15 @@ from collections.abc import Iterable
 from .errors import UsageError
 from .history import Changes
 from .model import Decision
+from .text import clean_text
 
 TABLE = "decision_reasons"
 
 
 def clean(reason: str | None) -> str | None:
-    """A reason as stored: one line, blanks collapsed; None stays None (no reason given)."""
-    return None if reason is None else " ".join(reason.split())
+    """A reason as stored: one line, blanks collapsed, nothing a terminal obeys; None
+    stays None (no reason given)."""
+    return None if reason is None else clean_text(reason)
 
 
 def check(decision: Decision, reason: str | None) -> str | None:
