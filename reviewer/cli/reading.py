@@ -31,8 +31,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--year", type=int, help="year for dates printed without one "
                    "(default: this year, or last year for a date still to come)")
     p.add_argument("--decisions", action="store_true", help="also import the decisions "
-                   "the files carry (ASReview's label_included, Rayyan's inclusion notes) "
-                   "for papers still undecided; one undo takes them back with the import")
+                   "the files carry (ASReview's label_included, Rayyan's inclusion notes, "
+                   "an exclude's reason) for papers still undecided; one undo takes them "
+                   "back with the import")
     p.set_defaults(handler=cmd_import)
 
     p = sub.add_parser("list", parents=[common], help="list papers (filters combine)")
