@@ -140,11 +140,19 @@ def test_reason_filter_matches_case_blind_and_none_means_excluded_without_one(
 
 def test_manual_merge_takes_the_exclude_and_its_reason(filled: Review):
     filled.decide([2], "exclude", "duplicate publication")
-    merge_papers(filled, 1, [2])
+    filled.decide([4], "exclude", "not a trial")
+    filled.decide([3], "exclude", "wrong population")
+    merge_papers(filled, 1, [2, 4])
     kept = filled.get(1)
     assert (kept.decision, kept.reason) == (Decision.EXCLUDE, "duplicate publication")
+    # The papers merged away leave the counts with their reasons.
+    assert reasons(filled) == {1: "duplicate publication", 3: "wrong population"}
+    assert filled.exclusion_reasons() == {"duplicate publication": 1, "wrong population": 1}
     filled.undo()
-    assert filled.get(1).reason == "" and reasons(filled) == {2: "duplicate publication"}
+    assert filled.get(1).reason == "" and reasons(filled) == {
+        2: "duplicate publication", 3: "wrong population", 4: "not a trial"}
+    merge_papers(filled, 3, [4])  # a kept paper with a reason keeps its own
+    assert reasons(filled) == {2: "duplicate publication", 3: "wrong population"}
 
 
 def test_an_older_review_gains_the_table_and_keeps_its_papers(tmp_path: Path):

