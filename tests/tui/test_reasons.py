@@ -7,7 +7,6 @@ from __future__ import annotations
 from textual import events
 
 from reviewer.core.model import Decision
-from reviewer.core.store import Review
 from reviewer.tui.screens.main import MainScreen
 from reviewer.tui.screens.reasons import ReasonPrompt
 from reviewer.tui.widgets.detail import DetailPane
