@@ -178,3 +178,16 @@ def test_rayyan_reasons_read_and_written():
     assert rayyan_reasons(rayyan_note("wrong population, foreign language")) == \
         "wrong population, foreign language"
     assert rayyan_note("") == ""
+
+
+def test_a_repair_keeps_reasons_of_excluded_papers_in_the_review_only(filled: Review):
+    from reviewer.core.integrity import _drop_dangling
+
+    filled.decide([1, 2], "exclude", "off topic")
+    # As a rebuilt file could hold them: a reason of an included paper, of a paper gone.
+    filled.conn.execute("UPDATE papers SET decision = 'include' WHERE id = 2")
+    filled.conn.execute("INSERT INTO decision_reasons VALUES (3, 'stray')")
+    filled.conn.execute("UPDATE papers SET removed = 1 WHERE id = 3")
+    _drop_dangling(filled.conn)
+    assert reasons(filled) == {1: "off topic"}
+    assert filled.exclusion_reasons() == {"off topic": 1}

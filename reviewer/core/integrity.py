@@ -252,12 +252,16 @@ def _drop_dangling(conn: sqlite3.Connection) -> None:
                                   ("section_papers", "section_id", "sections"),
                                   ("sources", "paper_id", "papers"),
                                   ("frozen_citekeys", "paper_id", "papers"),
-                                  ("decision_reasons", "paper_id", "papers"),
                                   ("bib_entries", "paper_id", "papers")):
         try:
             conn.execute(f"DELETE FROM {table} WHERE {column} NOT IN (SELECT id FROM {parent})")
         except sqlite3.OperationalError:  # a table this schema does not have
             pass
+    try:  # a reason only for an excluded paper in the review (core/reasons.py counts so)
+        conn.execute("DELETE FROM decision_reasons WHERE paper_id NOT IN "
+                     "(SELECT id FROM papers WHERE removed = 0 AND decision = 'exclude')")
+    except sqlite3.OperationalError:  # a schema before the reasons
+        pass
     left = conn.execute("PRAGMA foreign_key_check").fetchall()
     for table, rowid, _parent, _fk in left:
         if rowid is not None:
