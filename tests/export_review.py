@@ -45,6 +45,8 @@ def build(path: Path) -> Review:
     review.decide([pid("Deep Residual Learning for Image Recognition"),
                    pid("BERT: Pre-training of Deep Bidirectional Transformers for Language "
                        "Understanding")], "exclude")
+    review.decide([pid("Deep Residual Learning for Image Recognition")], "exclude",
+                  "not medical imaging")
     review.decide([lingshu], "maybe")
     review.star([attention, lingshu, medsam])
     review.tag([sam, medsam, unet], ["segmentation"])

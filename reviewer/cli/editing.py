@@ -8,6 +8,7 @@ from argparse import Namespace
 
 from ..core.errors import UsageError
 from ..core.model import Decision
+from ..core.text import clean_text
 from .common import open_review, plural, resolve_ids, say
 
 
@@ -35,8 +36,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
     p = sub.add_parser("decide", parents=[common], help="record a screening decision",
                        description="decide ID [ID...] DECISION, where DECISION is undecided, "
-                       "include, maybe or exclude (or i, m, x, 0).")
+                       "include, maybe or exclude (or i, m, x, 0). An exclude can say why "
+                       "(--reason); any other decision takes a paper's reason away.")
     p.add_argument("args", nargs="+", metavar="ID... DECISION")
+    p.add_argument("--reason", metavar="R", help="why the papers are excluded (exclude "
+                   "only); without it an excluded paper keeps its reason, '' takes it away")
     p.set_defaults(handler=cmd_decide)
 
     p = sub.add_parser("citekey", parents=[common], help="show or set a citation key",
@@ -111,10 +115,13 @@ def cmd_decide(ns: Namespace) -> int:
         decision = Decision.parse(word)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+    if ns.reason and decision is not Decision.EXCLUDE:
+        raise UsageError(f"--reason goes with exclude, not with {decision.value}")
     with open_review(ns) as review:
         ids = resolve_ids(review, refs)
-        changed = review.decide(ids, decision)
-        say(f"{decision}: {plural(changed, 'paper')}" + _unchanged(len(ids) - changed))
+        changed = review.decide(ids, decision, ns.reason)
+        why = f" ({clean_text(ns.reason)})" if ns.reason else ""
+        say(f"{decision}{why}: {plural(changed, 'paper')}" + _unchanged(len(ids) - changed))
     return 0
 
 

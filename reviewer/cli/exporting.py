@@ -34,7 +34,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = kinds.add_parser("csv", parents=[common, selection],
                          help="write the screening as a spreadsheet (one row a paper)",
                          description="One row a paper, in the list's order: key, title, "
-                         "authors, year, venue, ids, link, decision, star, tags, sections, "
+                         "authors, year, venue, ids, link, decision, reason, star, tags, sections, "
                          "note, abstract. UTF-8, comma separated.")
     p.add_argument("out", metavar="OUT.csv")
     p.set_defaults(handler=cmd_csv)
@@ -42,7 +42,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = kinds.add_parser("ris", parents=[common, selection],
                          help="write a RIS file (EndNote, Zotero, Mendeley, Rayyan)",
                          description="One record a paper, in the list's order; tags as KW, "
-                         "the note and the decision (as Rayyan writes it) as N1.")
+                         "the note and the decision with an exclude's reason (as Rayyan writes "
+                         "them) as N1.")
     p.add_argument("out", metavar="OUT.ris")
     p.set_defaults(handler=cmd_ris)
 

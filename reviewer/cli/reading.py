@@ -12,6 +12,7 @@ from ..core.locations import list_reviews, reviews_dir
 from ..core.model import Decision
 from ..core.paths import show
 from ..core.sorting import LEARNED, SORTS, sort_rows
+from ..core.text import clean_text
 from .common import open_review, plural, print_json, resolve_ids, say
 from .progress import ProgressLine
 from .render import paper_details, paper_line, width
@@ -30,8 +31,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--year", type=int, help="year for dates printed without one "
                    "(default: this year, or last year for a date still to come)")
     p.add_argument("--decisions", action="store_true", help="also import the decisions "
-                   "the files carry (ASReview's label_included, Rayyan's inclusion notes) "
-                   "for papers still undecided; one undo takes them back with the import")
+                   "the files carry (ASReview's label_included, Rayyan's inclusion notes, "
+                   "an exclude's reason) for papers still undecided; one undo takes them "
+                   "back with the import")
     p.set_defaults(handler=cmd_import)
 
     p = sub.add_parser("list", parents=[common], help="list papers (filters combine)")
@@ -41,6 +43,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                    help="undecided, include, maybe or exclude")
     p.add_argument("--tag", "-t", action="append", default=[], metavar="T",
                    help="papers with tag T (repeat for several)")
+    p.add_argument("--reason", metavar="R", help="papers excluded for reason R "
+                   "('' for those excluded without one)")
     p.add_argument("--section", "-s", metavar="S", help="papers in section S")
     p.add_argument("--no-section", action="store_true", help="papers in no section")
     p.add_argument("--has-note", action="store_true")
@@ -131,6 +135,8 @@ def list_filters(ns: Namespace) -> list[F.Filter]:
     if ns.decision:
         chosen.append(F.WithDecision(ns.decision))
     chosen += [F.WithTag(t) for t in ns.tag]
+    if ns.reason is not None:
+        chosen.append(F.WithReason(clean_text(ns.reason) or None))
     if ns.section:
         chosen.append(F.InSection(ns.section))
     if ns.no_section:
@@ -224,6 +230,9 @@ def cmd_stats(ns: Namespace) -> int:
         stats["since_last_include"] = stopping.since_last_include
         stats["unseen_relevant_estimate"] = (None if stopping.unseen_relevant is None else
                                              round(stopping.unseen_relevant, 1))
+        # The same counts as the PRISMA table and diagram's excluded box.
+        stats["reasons"] = review.exclusion_reasons()
+        stats["excluded_without_reason"] = stats["exclude"] - sum(stats["reasons"].values())
         if ns.json:
             print_json(stats)
             return 0
@@ -231,6 +240,10 @@ def cmd_stats(ns: Namespace) -> int:
         say(f"  papers     {stats['papers']}")
         for key in ("undecided", "include", "maybe", "exclude"):
             say(f"  {key:<10} {stats[key]}")
+        for reason, count in stats["reasons"].items():
+            say(f"    {count:>6}  {reason}")
+        if stats["reasons"] and stats["excluded_without_reason"]:
+            say(f"    {stats['excluded_without_reason']:>6}  (no reason recorded)")
         say(f"  starred    {stats['starred']}")
         say(f"  tagged     {stats['tagged']} ({plural(stats['tags'], 'tag')})")
         say(f"  with note  {stats['with_note']}")

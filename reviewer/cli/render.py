@@ -26,6 +26,8 @@ def paper_line(paper: Paper, cols: int | None, score: float | None = None) -> st
     star = "*" if paper.starred else " "
     year = str(paper.year) if paper.year else "    "
     tags = f"  [{', '.join(paper.tags)}]" if paper.tags else ""
+    if paper.reason:
+        tags += f"  ({clean_text(paper.reason)})"
     shown = "" if score is None else f" {score:+6.2f}"
     head = f"{paper.id:>5}{shown} {star}{DECISION_MARK[paper.decision]} {year}  "
     title = clean_text(typeset(paper.title))
@@ -71,6 +73,7 @@ def paper_details(paper: Paper, cols: int | None) -> str:
         ("arXiv", paper.arxiv_id),
         ("DOI", paper.doi),
         ("URL", paper.url),
+        ("Reason", paper.reason),
         ("Tags", ", ".join(paper.tags)),
         ("Sections", ", ".join(paper.sections)),
     ]

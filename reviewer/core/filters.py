@@ -1,7 +1,7 @@
 """Small filter values that combine: the CLI's ``list`` options and the TUI's ``f`` menu.
 
 A filter is called with anything that has the list-row attributes (``starred``,
-``decision``, ``tags``, ``sections``, ``has_note``, ``has_code``, ``year``): a full
+``decision``, ``tags``, ``sections``, ``has_note``, ``has_code``, ``year``, ``reason``): a full
 ``Paper`` or a store ``Summary``.
 """
 
@@ -53,6 +53,22 @@ class WithTag:
     @property
     def label(self) -> str:
         return f"tag:{self.tag}"
+
+
+@dataclass(frozen=True, slots=True)
+class WithReason:
+    """Excluded for the named reason (case aside); ``None`` means excluded without one."""
+
+    reason: str | None
+
+    def __call__(self, paper: Any) -> bool:
+        if self.reason is None:
+            return paper.decision == Decision.EXCLUDE and not paper.reason
+        return paper.reason.casefold() == self.reason.casefold()
+
+    @property
+    def label(self) -> str:
+        return "no reason" if self.reason is None else f"reason:{self.reason}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +156,7 @@ class AllOf:
     def with_(self, new: Filter) -> AllOf:
         """This combination plus ``new``, replacing a filter of the same kind for the
         single-valued kinds (a decision, a year range)."""
-        single = (WithDecision, YearRange)
+        single = (WithDecision, YearRange, WithReason)
         kept = tuple(f for f in self.filters
                      if not (isinstance(new, single) and type(f) is type(new)) and f != new)
         return AllOf(kept + (new,))

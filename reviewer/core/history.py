@@ -4,8 +4,8 @@ Every change is a list of operations stored as JSON in the ``history`` table:
 
 * ``{"k": "set", "id": 7, "f": {"starred": [0, 1]}}`` changes paper fields (old, new);
 * ``{"k": "row", "t": "tags", "b": null, "a": {...}}`` inserts, updates or deletes one row
-  of tags, sections, section_papers, sources, frozen_citekeys, provenance or meta (before,
-  after);
+  of tags, sections, section_papers, sources, frozen_citekeys, provenance, decision_reasons
+  or meta (before, after);
 * ``{"k": "batch", "n": 3}`` brings the papers an import added into the review.
 
 Redo applies the operations in order; undo applies their inverses in reverse order. The
@@ -31,6 +31,7 @@ ROW_KEYS: dict[str, tuple[str, ...]] = {
     "frozen_citekeys": ("paper_id",),
     "provenance": ("paper_id", "field"),
     "meta": ("key",),  # online.uncertain.N rows (core/online/uncertain.py)
+    "decision_reasons": ("paper_id",),  # core/reasons.py
 }
 # Tables that are written outside history too (an export freezes keys): a redo may find
 # the row it inserts there already.

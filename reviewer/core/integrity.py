@@ -257,6 +257,11 @@ def _drop_dangling(conn: sqlite3.Connection) -> None:
             conn.execute(f"DELETE FROM {table} WHERE {column} NOT IN (SELECT id FROM {parent})")
         except sqlite3.OperationalError:  # a table this schema does not have
             pass
+    try:  # a reason only for an excluded paper in the review (core/reasons.py counts so)
+        conn.execute("DELETE FROM decision_reasons WHERE paper_id NOT IN "
+                     "(SELECT id FROM papers WHERE removed = 0 AND decision = 'exclude')")
+    except sqlite3.OperationalError:  # a schema before the reasons
+        pass
     left = conn.execute("PRAGMA foreign_key_check").fetchall()
     for table, rowid, _parent, _fk in left:
         if rowid is not None:
@@ -295,7 +300,8 @@ def _fill_from(rebuilt: Path, backup: Path) -> int:
         conn.execute("INSERT OR IGNORE INTO main.sections SELECT * FROM old.sections "
                      "WHERE id IN (SELECT section_id FROM old.section_papers "
                      "WHERE paper_id IN added)")
-        for table in ("tags", "sources", "section_papers", "frozen_citekeys"):
+        for table in ("tags", "sources", "section_papers", "frozen_citekeys",
+                      "decision_reasons"):
             try:
                 columns = _common_columns(conn, table)
                 conn.execute(f"INSERT OR IGNORE INTO main.{table} ({columns}) SELECT "

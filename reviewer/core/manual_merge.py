@@ -5,9 +5,9 @@ The kept paper takes the richest metadata of the others, field by field, as an i
 merge does (through core/improve.py: but it keeps its title, and what the user set by
 hand), and everything the user gave them: sources, tags, sections, notes (one after
 the other), a star. It keeps its decision, or takes the others' when it has none (the
-most inclusive, so that a merge never drops an included paper), and its citation key
-(derived again when the merge gives it authors or a year, while the key has never left
-the app).
+most inclusive, so that a merge never drops an included paper; an exclude with its
+reason), and its citation key (derived again when the merge gives it authors or a year,
+while the key has never left the app).
 The others leave the review saying where they went (``papers.merged_into``): importing
 one of their records again folds it into the kept paper. One change: ``undo`` brings
 them back as they were.
@@ -64,6 +64,7 @@ def merge_papers(review: Review, keep: int, others: Sequence[int]) -> MergeRepor
                            "note": kept.note},
                     {"starred": kept.starred or any(p.starred for p in rest),
                      "decision": _decision(kept, rest).value, "note": _notes(kept, rest)})
+        _take_reason(changes, kept, rest, _decision(kept, rest).value)
         _move_tags(changes, kept, rest)
         _move_sections(changes, keep, others)
         for source_id, paper_id in conn.execute(
@@ -84,6 +85,20 @@ def _decision(kept: Paper, rest: list[Paper]) -> Decision:
         return kept.decision
     decided = {p.decision for p in rest}
     return next((d for d in _INCLUSIVE if d in decided), Decision.UNDECIDED)
+
+
+def _take_reason(changes, kept: Paper, rest: list[Paper], decision: str) -> None:
+    """A kept paper that takes the others' exclude takes the reason it came with; the
+    papers merged away leave theirs (only papers in the review have one: reasons.py)."""
+    for other in rest:
+        if other.reason:
+            changes.row("decision_reasons", {"paper_id": other.id, "reason": other.reason},
+                        None)
+    if decision != Decision.EXCLUDE or kept.reason:
+        return
+    reason = next((p.reason for p in rest if p.decision is Decision.EXCLUDE and p.reason), "")
+    if reason:
+        changes.row("decision_reasons", None, {"paper_id": kept.id, "reason": reason})
 
 
 def _notes(kept: Paper, rest: list[Paper]) -> str:

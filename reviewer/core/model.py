@@ -103,6 +103,9 @@ class Paper:
     tags: list[str] = field(default_factory=list)
     note: str = _user("", bib=True)
     sections: list[str] = field(default_factory=list)
+    # Why an excluded paper was excluded ("" for none): not a column of papers but a row
+    # of decision_reasons (core/reasons.py), attached by the store as tags are.
+    reason: str = ""
 
     @property
     def authors_known(self) -> int | None:

@@ -214,7 +214,19 @@ _V7 = """
 ALTER TABLE papers ADD COLUMN journal_ref TEXT NOT NULL DEFAULT '';
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7]
+# Why a paper was excluded (core/reasons.py): one reason a paper, which goes when the
+# paper stops being excluded. A table of its own rather than a column of papers: most
+# papers never have one, and the review's list of reasons is a GROUP BY over this table
+# alone.
+_V8 = """
+CREATE TABLE decision_reasons (
+    paper_id INTEGER PRIMARY KEY REFERENCES papers(id) ON DELETE CASCADE,
+    reason TEXT NOT NULL
+);
+CREATE INDEX decision_reasons_reason ON decision_reasons(reason);
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8]
 VERSION = len(MIGRATIONS)
 
 

@@ -88,6 +88,9 @@ class Summary:
     has_code: bool
     tags: list[str] = field(default_factory=list)
     sections: list[str] = field(default_factory=list)
+    reason: str = ""  # why it was excluded (core/reasons.py)
+
+
 
 
 _DECISIONS = {d.value: d for d in Decision}
@@ -136,6 +139,8 @@ _ATTACH = (
     ("SELECT sp.paper_id, s.title FROM section_papers sp JOIN sections s "
      "ON s.id = sp.section_id {} ORDER BY s.position",
      lambda p, r: p.sections.append(r[1])),
+    ("SELECT paper_id, reason FROM decision_reasons {}",
+     lambda p, r: setattr(p, "reason", r[1])),
     ("SELECT paper_id, file, line, format FROM sources {} ORDER BY id",
      lambda p, r: p.sources.append(Source(r[1], r[2], r[3]))),
 )
@@ -302,7 +307,8 @@ class Review:
                 if op["k"] == "batch":
                     # By hand rather than by ON DELETE CASCADE: an import runs unchecked.
                     gone = "SELECT id FROM papers WHERE batch = ? AND removed = 1"
-                    for table in ("tags", "section_papers", "sources", "provenance"):
+                    for table in ("tags", "section_papers", "sources", "provenance",
+                                  "decision_reasons"):
                         conn.execute(f"DELETE FROM {table} WHERE paper_id IN ({gone})",
                                      (op["n"],))
                     conn.execute("DELETE FROM papers WHERE batch = ? AND removed = 1", (op["n"],))
@@ -390,11 +396,12 @@ class Review:
         return papers
 
     def _attach(self, papers: list[Paper], everything: bool, sources: bool = True) -> None:
-        """Tags, sections and sources: read for all papers in one pass, or by id."""
+        """Tags, sections, reasons and sources: read for all papers in one pass, or by
+        id."""
         if not papers:
             return
         by_id = {p.id: p for p in papers}
-        for query, attach in _ATTACH[:None if sources else 2]:
+        for query, attach in _ATTACH[:None if sources else -1]:
             column = "sp.paper_id" if "sp." in query else "paper_id"
             if everything:
                 rows: Iterable = self.conn.execute(query.format(""))
@@ -454,12 +461,15 @@ class Review:
                 f"ON s.id = sp.section_id WHERE 1 {only('sp.paper_id')} ORDER BY s.position",
                 params):
             sections.setdefault(pid, []).append(title)
+        reasons = dict(self.conn.execute(
+            f"SELECT paper_id, reason FROM decision_reasons WHERE 1 {only('paper_id')}", params))
         rows = self.conn.execute(
             f"SELECT id, title, year, starred, decision, upvotes, trim(note) != '', "
             f"{_HAS_CODE_SQL} FROM papers WHERE removed = 0 {only('id')} ORDER BY id", params)
         decisions = {d.value: d for d in Decision}
         return [Summary(pid, title, year, bool(star), decisions[dec], up, bool(note),
-                        bool(code), tags.get(pid, []), sections.get(pid, []))
+                        bool(code), tags.get(pid, []), sections.get(pid, []),
+                        reasons.get(pid, ""))
                 for pid, title, year, star, dec, up, note, code in rows]
 
     def decision_log(self) -> list[tuple[int, str]]:
@@ -479,6 +489,13 @@ class Review:
         return self.conn.execute(
             "SELECT tag, count(*) FROM tags t JOIN papers p ON p.id = t.paper_id "
             "WHERE p.removed = 0 GROUP BY tag ORDER BY count(*) DESC, tag").fetchall()
+
+    def exclusion_reasons(self) -> dict[str, int]:
+        """{reason: excluded papers}, most used first: the reasons used so far (the
+        list ``x`` completes from) and the PRISMA counts (core/reasons.py)."""
+        from .reasons import counts
+
+        return counts(self.conn)
 
     def sections(self) -> list[Section]:
         sections = [Section(*row) for row in self.conn.execute(
@@ -569,11 +586,22 @@ class Review:
         verb = "star" if starred else "unstar"
         return self._set_many(ids, f"{verb} {_papers_label(ids)}", starred=starred)
 
-    def decide(self, ids: Iterable[int], decision: Decision | str) -> int:
+    def decide(self, ids: Iterable[int], decision: Decision | str,
+               reason: str | None = None) -> int:
+        """Set a decision; returns how many papers changed (decision or reason). An
+        exclude can carry a ``reason``: None keeps the one an excluded paper has, ""
+        takes it away; any other decision takes it away (core/reasons.py)."""
+        from .reasons import check, record
+
         decision = Decision.parse(decision) if isinstance(decision, str) else decision
-        ids = list(ids)
-        return self._set_many(ids, f"{decision.value} {_papers_label(ids)}",
-                              decision=decision.value)
+        reason = check(decision, reason)
+        ids = list(dict.fromkeys(ids))
+        label = f"{decision.value} {_papers_label(ids)}" + (f" ({reason})" if reason else "")
+        with self.change(label) as changes:
+            current = self._fields(ids, ("decision",))
+            changed = {pid for pid in ids
+                       if changes.set(pid, current[pid], {"decision": decision.value})}
+            return len(changed | record(changes, ids, decision, reason))
 
     def set_note(self, paper_id: int, note: str) -> bool:
         return bool(self._set_many([paper_id], f"note on #{paper_id}", note=note))

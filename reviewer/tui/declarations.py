@@ -47,7 +47,8 @@ MAIN: tuple[Command, ...] = (
     Command("maybe", "m", "decide('maybe')", "Maybe",
             "Mark the paper as maybe; then move to the next undecided one.", "Triage"),
     Command("exclude", "x", "decide('exclude')", "Exclude",
-            "Exclude the paper; then move to the next undecided one.", "Triage"),
+            "Exclude the paper, saying why if you like (completion from the reasons used "
+            "so far; enter alone skips); then move to the next undecided one.", "Triage"),
     Command("undecide", "0", "decide('undecided')", "Undecide",
             "Take back the decision on the paper.", "Triage", footer=False),
     Command("mark", "space", "mark", "Mark",
@@ -70,7 +71,8 @@ MAIN: tuple[Command, ...] = (
     Command("search", "slash", "search", "Search",
             "Fuzzy search in titles, abstracts, tags and notes, live as you type.", "Find"),
     Command("filter", "f", "filter", "Filter",
-            "Filter by star, decision, tag, section, note, code link or years.", "Find"),
+            "Filter by star, decision, tag, section, note, code link, years or exclusion "
+            "reason.", "Find"),
     Command("sort", "o", "sort", "Sort",
             "Sort by import order, title, year, upvotes, relevance to the search, or "
             "relevance learned from your decisions.", "Find", footer=False),

@@ -120,6 +120,7 @@ class ListState:
             old.decision, old.upvotes = fresh.decision, fresh.upvotes
             old.has_note, old.has_code = fresh.has_note, fresh.has_code
             old.tags, old.sections = fresh.tags, fresh.sections
+            old.reason = fresh.reason
 
     def reload(self, rows: list[Summary]) -> None:
         self.rows = rows

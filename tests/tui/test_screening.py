@@ -117,7 +117,8 @@ async def test_learned_order_after_an_include_and_an_exclude(topics_path):
         await choose_learned(pilot)
         await settled(pilot)
         assert cursor_id(app) == 1
-        await pilot.press("i", "x")  # #1 (segmentation) in, #2 (language models) out
+        await pilot.press("i", "x", "enter")  # #1 (segmentation) in, #2 (language models) out;
+        # x asks why, enter alone gives no reason
         await settled(pilot)
         view = [r.id for r in screen.state.view]
         undecided = [i for i in view if i not in (1, 2)]
@@ -148,7 +149,7 @@ async def test_auto_advance_follows_the_learned_order(topics_path):
         for _ in range(4):
             paper = cursor_id(app)
             decided.append(paper)
-            await pilot.press("i" if is_seg(paper) else "x")
+            await pilot.press(*("i",) if is_seg(paper) else ("x", "enter"))
             await settled(pilot)
             # Each decision moves on to the top undecided paper of the refreshed order.
             view = screen.state.view
@@ -193,7 +194,7 @@ async def test_keys_are_applied_while_the_ranking_refreshes(topics_path, monkeyp
         here = cursor_id(app)
         await pilot.press("j")
         assert cursor_id(app) == order[order.index(here) + 1]
-        await pilot.press("x")
+        await pilot.press("x", "enter")
         assert stored(topics_path)[order[order.index(here) + 1]].decision is Decision.EXCLUDE
         assert stored(topics_path)[top].decision is Decision.INCLUDE
         assert screen.screening._ranking  # still held
@@ -213,7 +214,9 @@ async def test_stopping_figures_follow_the_decisions(topics_path):
         await pilot.press("i")
         await settled(pilot)
         assert "0 since include" in status_text(app)
-        await pilot.press("x", "x", "x")
+        for _ in range(3):
+            await pilot.press("x", "enter")
+            await pilot.pause()
         await settled(pilot)
         assert "3 since include" in status_text(app)
         assert "relevant left" in status_text(app)

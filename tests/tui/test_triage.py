@@ -32,7 +32,7 @@ async def test_star_and_decisions_with_advance(make_app, review_path):
         assert not stored(review_path)[1].starred
         await pilot.press("i")  # include #1, then on to the next undecided: #2
         assert cursor_id(app) == 2
-        await pilot.press("m", "x")
+        await pilot.press("m", "x", "enter")  # x asks why; enter alone skips the reason
         papers = stored(review_path)
         assert [papers[i].decision for i in (1, 2, 3)] == [
             Decision.INCLUDE, Decision.MAYBE, Decision.EXCLUDE]
@@ -82,7 +82,7 @@ async def test_marked_papers_take_bulk_actions(make_app, review_path):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space", "space")  # marks #1 and #2, cursor on #3
         assert main_screen(app).state.marked == {1, 2}
-        await pilot.press("s", "x")
+        await pilot.press("s", "x", "enter")
         await pilot.press("t", *"bulk, other", "enter")
         await pilot.press("a", *"Methods", "enter")
         papers = stored(review_path)

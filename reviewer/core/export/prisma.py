@@ -78,12 +78,15 @@ class PrismaCounts:
 
 
 def prisma_counts(review: Review, reasons: Mapping[str, int] | None = None) -> PrismaCounts:
-    """The review's flow; ``reasons`` maps each exclusion reason to its papers."""
+    """The review's flow; ``reasons`` maps each exclusion reason to its papers (by
+    default the review's own, as ``reviewer stats`` counts them)."""
+    if reasons is None:
+        reasons = review.exclusion_reasons()
     stats = review.stats()
     sources = tuple(SourceCount(f, fmt, n) for f, fmt, n in review.source_counts())
     return PrismaCounts(sources=sources, papers=stats["papers"], undecided=stats["undecided"],
                         maybe=stats["maybe"], excluded=stats["exclude"],
-                        included=stats["include"], reasons=tuple((reasons or {}).items()))
+                        included=stats["include"], reasons=tuple(reasons.items()))
 
 
 # -- the SVG -------------------------------------------------------------------------------

@@ -7,7 +7,8 @@ TI, T2 (journal or proceedings; a book's series), A2 (editors), PY and DA, VL IS
 PB CY ET SN, DB and AN (a PubMed id), AB, KW (the paper's keywords, then the user's tags), DO (the arXiv DOI for a
 preprint), UR (the page, then the other links), N1 (the user's note, then the decision as
 Rayyan writes it in the notes of its own exports: ``RAYYAN-INCLUSION: {"reviewer"=>
-"Included"}``). Every value is written on one line: a value holding a line break would
+"Included"}``, and an exclude's reason after it: `` | RAYYAN-EXCLUSION-REASONS: wrong
+population``). Every value is written on one line: a value holding a line break would
 let its next line pass for a tag.
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 from ..model import Paper
 from ..parsers.fields import rayyan_note
+from ..reasons import rayyan_note as rayyan_reasons_note
 from ..text import clean_text
 from .bibtex import entry_type
 
@@ -86,7 +88,9 @@ def record(paper: Paper) -> dict:
     put("doi", paper.doi or (f"10.48550/arXiv.{paper.arxiv_id}" if paper.arxiv_id else ""))
     url = paper.url or (f"https://arxiv.org/abs/{paper.arxiv_id}" if paper.arxiv_id else "")
     put("urls", list(dict.fromkeys(u for u in [url, *paper.links] if u)))
-    put("notes", [paper.note, rayyan_note(paper.decision)])
+    # One N1 as Rayyan writes its own: the decision, then " | " and the reasons.
+    put("notes", [paper.note, " | ".join(filter(None, (rayyan_note(paper.decision),
+                                                        rayyan_reasons_note(paper.reason))))])
     return out
 
 

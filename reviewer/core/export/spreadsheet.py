@@ -16,7 +16,7 @@ import io
 from ..model import Paper
 
 COLUMNS = ("id", "citekey", "title", "authors", "year", "venue", "arxiv_id", "doi", "link",
-           "decision", "starred", "tags", "sections", "note", "abstract")
+           "decision", "reason", "starred", "tags", "sections", "note", "abstract")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -30,7 +30,8 @@ def row(paper: Paper) -> list[str]:
         paper.id, paper.citekey, paper.title, "; ".join(paper.authors)
         or (f"{paper.author_count} authors" if paper.author_count else ""),
         paper.year, paper.venue, paper.arxiv_id, paper.doi, paper.best_link,
-        paper.decision.value, "yes" if paper.starred else "", "; ".join(paper.tags),
+        paper.decision.value, paper.reason, "yes" if paper.starred else "",
+        "; ".join(paper.tags),
         "; ".join(paper.sections), paper.note.strip(), paper.abstract)]
 
 

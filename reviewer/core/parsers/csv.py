@@ -9,7 +9,9 @@ than the header, no title) is skipped and reported with its line.
 
 Decisions in the file (ASReview's ``label_included`` 1/0, the ``decision`` column of
 reviewer's export, Rayyan's ``RAYYAN-INCLUSION`` in the notes) are read into each paper's
-``decision``; the importer stores them only when asked (``import --decisions``).
+``decision``, an exclude's reason (the ``reason`` column of reviewer's export, Rayyan's
+``RAYYAN-EXCLUSION-REASONS``) into its ``reason``; the importer stores them only when
+asked (``import --decisions``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import io
 import re
 
 from ..model import Decision, Paper, Source, is_code_link
+from ..reasons import rayyan_reasons
 from ..text import clean_text, extract_links, normalize_arxiv_id
 from . import fields as F
 from .base import ParseContext, ParseResult
@@ -52,6 +55,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "pmid": ("pubmed_id", "pmid", "pubmed id"),
     "pmcid": ("pmc_id", "pmcid"),
     "notes": ("notes",),
+    "reason": ("reason", "exclusion reason", "exclusion_reason"),  # reviewer's export
     "type": ("document type", "item type", "type_of_reference"),
     # ASReview's names for the label column, then the column reviewer's export writes.
     "label": ("label_included", "included", "final_included", "label", "included_label",
@@ -216,4 +220,6 @@ def _paper(cells: dict[str, str]) -> Paper | None:
     if label is None or label is Decision.UNDECIDED and "RAYYAN-INCLUSION" in notes:
         label = F.rayyan_decision(notes)
     paper.decision = label
+    if label is Decision.EXCLUDE:
+        paper.reason = clean_text(get("reason", "")) or rayyan_reasons(notes)
     return paper

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 from ..model import Decision, Paper, Source, is_code_link
+from ..reasons import rayyan_reasons
 from ..text import clean_text, extract_links
 from . import fields as F
 from .base import ParseContext, ParseResult
@@ -195,4 +196,6 @@ def _paper(record: dict) -> Paper | None:
     )
     paper.decision = F.rayyan_decision(comments) if "RAYYAN-INCLUSION" in comments \
         else Decision.UNDECIDED
+    if paper.decision is Decision.EXCLUDE:
+        paper.reason = rayyan_reasons(comments)
     return paper

@@ -1,4 +1,5 @@
-"""The f screen: filters that combine (starred, decision, tag, section, note, code, years)."""
+"""The f screen: filters that combine (starred, decision, tag, section, note, code, years,
+exclusion reason)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from ...core.model import Decision
 from ..widgets.footer import Footer
 
 NO_SECTION = "\0no-section"
+NO_REASON = "\0no-reason"
 
 
 class FilterScreen(ModalScreen[F.AllOf | None]):
@@ -22,11 +24,13 @@ class FilterScreen(ModalScreen[F.AllOf | None]):
         Binding("ctrl+x", "clear", "Clear all", id="filter_clear"),
     ]
 
-    def __init__(self, current: F.AllOf, tags: list[str], sections: list[str]) -> None:
+    def __init__(self, current: F.AllOf, tags: list[str], sections: list[str],
+                 reasons: list[str] | None = None) -> None:
         super().__init__()
         self.current = current
         self.tags = tags
         self.sections = sections
+        self.reasons = reasons or []  # exclusion reasons in use, most used first
 
     def _find(self, kind):
         return next((f for f in self.current.filters if isinstance(f, kind)), None)
@@ -36,6 +40,7 @@ class FilterScreen(ModalScreen[F.AllOf | None]):
         tag = self._find(F.WithTag)
         section = self._find(F.InSection)
         years = self._find(F.YearRange)
+        reason = self._find(F.WithReason)
         with Vertical():
             with Horizontal():
                 yield Label("Starred only")
@@ -68,6 +73,15 @@ class FilterScreen(ModalScreen[F.AllOf | None]):
                             id="f-year-from", type="integer")
                 yield Input(str(years.end or "") if years else "", placeholder="to",
                             id="f-year-to", type="integer")
+            with Horizontal():  # last: the fields above keep their places in tab order
+                yield Label("Excluded for")
+                options = [("(no reason recorded)", NO_REASON)] + [(r, r) for r in self.reasons]
+                value = Select.NULL
+                if reason is not None:
+                    value = NO_REASON if reason.reason is None else reason.reason
+                    if value != NO_REASON and value not in self.reasons:
+                        options.append((value, value))  # a reason no paper has any more
+                yield Select(options, id="f-reason", prompt="any reason", value=value)
             yield Label("tab moves · space toggles · enter in a field or ctrl+s applies · "
                         "ctrl+x clears the fields · escape cancels", classes="hint")
         yield Footer()
@@ -100,6 +114,9 @@ class FilterScreen(ModalScreen[F.AllOf | None]):
         end = self.query_one("#f-year-to", Input).value.strip()
         if start or end:
             chosen.append(F.YearRange(int(start) if start else None, int(end) if end else None))
+        reason = self.query_one("#f-reason", Select).value
+        if reason not in (Select.NULL, None):
+            chosen.append(F.WithReason(None if reason == NO_REASON else reason))
         return F.AllOf(tuple(chosen))
 
     def action_apply(self) -> None:

@@ -42,6 +42,7 @@ from .filters import FilterScreen
 from .help import HelpScreen
 from .note import NoteEditor
 from .prompts import ChoiceScreen, PromptScreen, SuggestPath, split_items
+from .reasons import ask_reason
 
 DETAIL_DELAY = 0.06  # seconds: the pane follows the cursor once it rests
 
@@ -212,8 +213,18 @@ class MainScreen(Screen):
         if not ids:
             return
         chosen = Decision(decision)
+        if chosen is Decision.EXCLUDE:  # why, first (screens/reasons.py); then as the others
+            reasons = {self.state.by_id[i].reason for i in ids}
+            ask_reason(self.app, self.review, ids, reasons.pop() if len(reasons) == 1 else None,
+                       lambda reason: self.decide(ids, chosen, reason))
+            return
+        self.decide(ids, chosen)
+
+    def decide(self, ids: list[int], chosen: Decision, reason: str | None = None) -> None:
+        """Store a decision (an exclude's reason with it), then move on: the one way every
+        decision takes, the ``x`` prompt's included."""
         bulk = len(ids) > 1
-        self.review.decide(ids, chosen)
+        self.review.decide(ids, chosen, reason)
         position = self.papers.cursor
         self.changed(ids)
         if bulk:
@@ -367,7 +378,8 @@ class MainScreen(Screen):
                 self.state.filters = result
                 self.refilter()
 
-        self.app.push_screen(FilterScreen(self.state.filters, tags, sections), done)
+        self.app.push_screen(FilterScreen(self.state.filters, tags, sections,
+                                          list(self.review.exclusion_reasons())), done)
 
     def action_sort(self) -> None:
         def done(order: str | None) -> None:

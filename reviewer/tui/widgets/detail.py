@@ -71,6 +71,7 @@ def paper_header(paper: Paper) -> Group:
         ("Venue", paper.venue),
         ("Upvotes", "" if paper.upvotes is None else str(paper.upvotes)),
         ("Decision", f"{paper.decision}{'  ★ starred' if paper.starred else ''}"),
+        ("Reason", paper.reason),
         ("Tags", ", ".join(paper.tags)),
         ("Sections", ", ".join(paper.sections)),
         ("Key", paper.citekey),

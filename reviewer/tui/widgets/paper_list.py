@@ -30,7 +30,8 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
     COMPONENT_CLASSES = {
         "paper-list--cursor", "paper-list--mark", "paper-list--star", "paper-list--include",
         "paper-list--maybe", "paper-list--exclude", "paper-list--undecided",
-        "paper-list--year", "paper-list--score", "paper-list--tags", "paper-list--sections", "paper-list--excluded",
+        "paper-list--year", "paper-list--score", "paper-list--tags", "paper-list--sections",
+        "paper-list--excluded", "paper-list--reason",
     }
     DEFAULT_CSS = """
     PaperList { background: $surface; }
@@ -49,6 +50,7 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
     PaperList > .paper-list--tags { color: $secondary; }
     PaperList > .paper-list--sections { color: $primary; }
     PaperList > .paper-list--excluded { color: $foreground-muted; }
+    PaperList > .paper-list--reason { color: $error; text-style: italic; }
     """
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
@@ -145,6 +147,8 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
         title_style = self._style("paper-list--excluded") if row.decision == Decision.EXCLUDE \
             else Style()
         extras = Text(no_wrap=True, end="")
+        if row.reason:
+            extras.append(f"  ✗ {row.reason}", self._style("paper-list--reason"))
         if row.tags:
             extras.append("  " + " ".join(f"#{t}" for t in row.tags),
                           self._style("paper-list--tags"))
