@@ -68,6 +68,7 @@ def summary(paper_id: int, done: Improvement) -> str:
 class MetadataForm(ModalScreen[str | None]):
     """Dismisses with a line saying what was stored, or None when nothing was."""
 
+    CSS_PATH = "metadata.tcss"
     BINDINGS = [Binding("ctrl+s", "save", "Save", id="metadata_save"),
                 Binding("escape", "cancel", "Cancel", id="metadata_cancel")]
 
