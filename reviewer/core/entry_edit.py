@@ -63,6 +63,9 @@ def entry_text(paper: Paper, key_frozen: bool = False) -> str:
         lines.append("% The citation key has left the app (exported or copied): it stays.")
     else:
         lines.append("% The citation key follows the new metadata, unless you change it.")
+    hidden = [name for name in extra_fields(paper) if name not in EXTRA_FIELDS]
+    if hidden:
+        lines.append(f"% Not shown here (edit them in the form): {', '.join(hidden)}.")
     if not paper.authors and paper.author_count:
         lines.append(f"% The source gave {paper.author_count} authors but not their names.")
     kind = paper.entry_type or "misc"
@@ -106,11 +109,10 @@ def _verbatim(value: str) -> str:
     return value.replace("{", "%7B").replace("}", "%7D")
 
 
-def hidden_fields(paper: Paper) -> list[str]:
-    """Extra fields the entry cannot show (the BibTeX parser does not read them back):
-    the form edits them."""
-    return [name for name in paper.extra if _NAME.fullmatch(name) and name not in
-            EXTRA_FIELDS]
+def extra_fields(paper: Paper) -> dict[str, str]:
+    """The paper's extra BibTeX fields a user sees and edits (``volume``, ``pages``...),
+    without the app's own records kept beside them (whose names are no field names)."""
+    return {name: value for name, value in paper.extra.items() if _NAME.fullmatch(name)}
 
 
 def read_entry(original: str, edited: str, key: str, key_frozen: bool) -> EntryEdit:
@@ -267,5 +269,5 @@ def apply_entry(review: Review, paper_id: int, edit: EntryEdit) -> Improvement:
     return done
 
 
-__all__ = ["EntryEdit", "EntryError", "apply_entry", "entry_text", "hidden_fields",
+__all__ = ["EntryEdit", "EntryError", "apply_entry", "entry_text", "extra_fields",
            "read_entry"]

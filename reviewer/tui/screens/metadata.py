@@ -19,6 +19,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, TextArea
 
+from ...core.entry_edit import extra_fields
 from ...core.errors import ReviewerError, UsageError
 from ...core.export.bibtex import KNOWN_TYPES
 from ...core.improve import ALIASES, Improvement, edit_values
@@ -50,8 +51,7 @@ def shown(paper: Paper) -> dict[str, str]:
 def extra_lines(paper: Paper) -> str:
     """The extra BibTeX fields, one ``name = value`` a line (not the app's own records,
     whose names are no field names)."""
-    return "\n".join(f"{name} = {value}" for name, value in paper.extra.items()
-                     if name.replace("_", "").replace("-", "").isalnum() and name.islower())
+    return "\n".join(f"{name} = {value}" for name, value in extra_fields(paper).items())
 
 
 def summary(paper_id: int, done: Improvement) -> str:
