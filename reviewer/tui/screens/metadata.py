@@ -82,7 +82,8 @@ class MetadataForm(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         paper = self.paper
         with VerticalScroll(id="metadata-form", can_focus=False):
-            yield Label(Text(f"#{paper.id} · {paper.citekey}", style="bold"), markup=False)
+            yield Label(Text(f"#{paper.id} · {paper.citekey}", style="bold"), markup=False,
+                        id="metadata-heading")
             for field_id, label, _, placeholder in FIELDS:
                 with Horizontal(classes="metadata-row"):
                     yield Label(label, classes="metadata-label")
@@ -98,7 +99,7 @@ class MetadataForm(ModalScreen[str | None]):
             with Horizontal(classes="metadata-row metadata-extra"):
                 yield Label("Other fields", classes="metadata-label")
                 yield TextArea(self.before_extra, id="m-extra", compact=True,
-                               soft_wrap=True, placeholder="volume = 12\npages = 1--10")
+                               soft_wrap=True, placeholder="e.g. pages = 1--10")
             yield Label("", id="m-extra-error", classes="metadata-error")
             yield Label("", id="m-error", classes="metadata-error")
             yield Label("Other fields: one name = value a line (volume, pages, publisher"
