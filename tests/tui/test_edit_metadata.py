@@ -116,12 +116,13 @@ async def test_an_invalid_year_is_shown_under_it_and_nothing_is_written(
     before = state(review_path)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("d", *"A New Title", "tab", "tab", *"20x4", "ctrl+s")
+        await pilot.press("d", *"A New Title", "tab", "tab", *"20x4", "tab", "ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, MetadataForm)  # stays, with what was typed
         error = app.screen.query_one("#m-year-error")
         assert "year must be a number, not '20x4'" in str(error.render())
         assert error.display
+        assert app.focused.id == "m-year"  # the wrong field takes the focus
         assert state(review_path) == before
         await pilot.press("ctrl+u", *"1999", "ctrl+s")  # corrected: both fields stored
         await pilot.pause()

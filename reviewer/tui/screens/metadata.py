@@ -136,12 +136,14 @@ class MetadataForm(ModalScreen[str | None]):
         label = self.query_one(f"#{label_id}", Label)
         label.update(message)
         label.set_class(bool(message), "-shown")
+        if message:
+            label.scroll_visible()
 
     def changes(self) -> dict[str, Any] | None:
         """Typed values of the fields the user changed, or None when one is wrong (each
-        error is shown under its field)."""
+        error is shown under its field, and the first wrong field takes the focus)."""
         values: dict[str, Any] = {}
-        wrong = False
+        wrong: list[str] = []
         for field_id, _, option, _ in FIELDS:
             text = self.query_one(f"#m-{field_id}", Input).value
             if text.strip() == self.before[field_id].strip():
@@ -150,7 +152,7 @@ class MetadataForm(ModalScreen[str | None]):
                 values.update(edit_values({option: text}))
             except UsageError as error:
                 self._say(f"m-{field_id}-error", str(error))
-                wrong = True
+                wrong.append(f"#m-{field_id}")
         kind = self.query_one("#m-type", Select).value
         kind = "" if kind in (Select.NULL, None) else str(kind)
         if kind != self.paper.entry_type:
@@ -159,10 +161,13 @@ class MetadataForm(ModalScreen[str | None]):
             values.update(self._extra_changes())
         except UsageError as error:
             self._say("m-extra-error", str(error))
-            wrong = True
+            wrong.append("#m-extra")
         else:
             self._say("m-extra-error", "")
-        return None if wrong else values
+        if wrong:
+            self.query_one(wrong[0]).focus()
+            return None
+        return values
 
     def _extra_changes(self) -> dict[str, Any]:
         before = _fields(self.before_extra)
