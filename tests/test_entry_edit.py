@@ -106,6 +106,17 @@ def test_what_the_user_set_in_the_entry_stays_when_the_file_is_imported_again(re
     assert resnet(review).venue == "CVPR 2016"
 
 
+def test_an_abstract_given_by_hand_is_no_longer_marked_cut_short(review):
+    paper = resnet(review)
+    review.edit(paper.id, abstract="We present a residual…", abstract_truncated=True)
+    text = entry_text(review.get(paper.id))
+    change = edited(text, "a residual…", "a residual learning framework, in full.")
+    apply_entry(review, paper.id, read_entry(text, change, paper.citekey, False))
+    after = review.get(paper.id)
+    assert after.abstract == "We present a residual learning framework, in full."
+    assert not after.abstract_truncated
+
+
 def test_a_title_typed_with_latex_or_plain_reads_the_same(review):
     paper = resnet(review)
     text = entry_text(paper)
