@@ -350,6 +350,8 @@ def edit_paper(review: Review, paper_id: int, values: Mapping[str, Any],
         values.setdefault("author_count", len(values["authors"]))
     if values.get("year") is not None:
         values.setdefault("year_inferred", False)
+    if values.get("abstract"):  # the user's own text: nothing says it is cut short
+        values.setdefault("abstract_truncated", False)
     return improve(review, {paper_id: [Offer(values, origin)]}, f"edit #{paper_id}: {names}")
 
 

@@ -63,6 +63,12 @@ MAIN: tuple[Command, ...] = (
             "Triage", footer=False),
     Command("note_external", "N", "note_external", "Note in $EDITOR",
             "Edit the paper's note in your $EDITOR.", "Triage", footer=False),
+    Command("edit", "d", "edit_metadata", "Edit details",
+            "Correct the paper's title, authors, year, venue, type, ids and other fields "
+            "in a form; what you set stays yours (u undoes).", "Triage", footer=False),
+    Command("edit_bibtex", "D", "edit_bibtex", "Edit as BibTeX",
+            "Correct the paper's metadata as a BibTeX entry in your $EDITOR, checked on "
+            "save (u undoes).", "Triage", footer=False),
     Command("merge", "M", "merge", "Merge",
             "Merge the marked papers into this one: duplicates the import could not tell "
             "(it keeps their sources, tags, sections, notes; u undoes).", "Triage",

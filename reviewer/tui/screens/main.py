@@ -335,6 +335,25 @@ class MainScreen(Screen):
         self.changed([current], text_changed=True)
         self.say("Note saved")
 
+    def action_edit_metadata(self) -> None:
+        from .metadata import MetadataForm
+
+        current = self.papers.current_id
+        if current is not None:
+            self.app.push_screen(MetadataForm(self.review, current),
+                                 lambda said: said and self._edited(current, said))
+
+    def action_edit_bibtex(self) -> None:
+        from ..entry_editor import edit_entry
+
+        current = self.papers.current_id
+        if current is not None:
+            edit_entry(self.app, self.review, current, lambda said: self._edited(current, said))
+
+    def _edited(self, paper_id: int, said: str) -> None:
+        self.changed([paper_id], text_changed=True)
+        self.say(said)
+
     # -- finding -----------------------------------------------------------------------
 
     def action_search(self) -> None:
