@@ -81,8 +81,11 @@ def test_round_trip_field_by_field(fixed, tmp_path):
         if original.decision is not Decision.UNDECIDED:
             word = {"include": "Included", "exclude": "Excluded", "maybe": "Maybe"}
             notes.append(f'RAYYAN-INCLUSION: {{"reviewer"=>"{word[original.decision]}"}}')
+        if original.reason:  # and why it was excluded, as Rayyan writes that too
+            notes.append(f"RAYYAN-EXCLUSION-REASONS: {original.reason}")
         assert again.comments == " | ".join(notes) and again.note == ""
         assert again.decision == original.decision  # with --decisions
+        assert again.reason == original.reason
         if "bib:@key" not in original.extra:  # a .bib's own key is the .bib's to carry
             assert again.citekey == original.citekey  # made the same way from the same fields
 

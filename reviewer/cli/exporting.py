@@ -92,30 +92,27 @@ def cmd_bibtex(ns: Namespace) -> int:
 
 
 def cmd_csv(ns: Namespace) -> int:
-    from ..core.export.files import write_atomically
     from ..core.export.spreadsheet import to_csv
+
+    return _write_papers(ns, to_csv)
+
+
+def cmd_ris(ns: Namespace) -> int:
+    from ..core.export.ris import to_ris
+
+    return _write_papers(ns, to_ris)
+
+
+def _write_papers(ns: Namespace, render) -> int:
+    """A file of the selected papers (a spreadsheet, RIS) whose citation keys it names."""
+    from ..core.export.files import write_atomically
 
     with open_review(ns) as review:
         selection = _selection(ns)
         check_export_targets(review.path, ns.out)
         with review.transaction():  # its keys freeze only once the file is in place
             papers = selection.papers(review)
-            write_atomically(ns.out, to_csv(papers))
-            review.freeze_citekeys(p.id for p in papers)
-        say(f"wrote {plural(len(papers), 'paper')} ({selection.describe()}) to {show(ns.out)}")
-    return 0
-
-
-def cmd_ris(ns: Namespace) -> int:
-    from ..core.export.files import write_atomically
-    from ..core.export.ris import to_ris
-
-    with open_review(ns) as review:
-        selection = _selection(ns)
-        check_export_targets(review.path, ns.out)
-        with review.transaction():  # its keys (the ID tags) freeze once the file is in place
-            papers = selection.papers(review)
-            write_atomically(ns.out, to_ris(papers))
+            write_atomically(ns.out, render(papers))
             review.freeze_citekeys(p.id for p in papers)
         say(f"wrote {plural(len(papers), 'paper')} ({selection.describe()}) to {show(ns.out)}")
     return 0
