@@ -240,10 +240,10 @@ async def _rerank_drive(report: Report, path: Path, paints: list[float],
         while screen.state.index is None:  # the search index's own build is timed above
             await asyncio.sleep(0.05)
 
-        async def press(key: str) -> float:
+        async def press(key: str, character: str | None = None) -> float:
             seen = len(paints)
             begin = time.perf_counter()
-            app.post_message(events.Key(key, key))
+            app.post_message(events.Key(key, key if character is None else character))
             while len(paints) == seen:
                 if time.perf_counter() - begin > 5:
                     raise RuntimeError(f"no repaint after {key!r}")
@@ -267,7 +267,12 @@ async def _rerank_drive(report: Report, path: Path, paints: list[float],
         during: list[float] = []
         for n in range(RERANK_ROUNDS):
             await asyncio.sleep(0.1)
-            decisions.append(await press("x" if n % 3 else "i"))
+            if n % 3:  # x asks why; enter alone excludes with no reason, and advances
+                await press("x")
+                await asyncio.sleep(0.05)  # the prompt takes the focus
+                decisions.append(await press("enter", "\r"))
+            else:
+                decisions.append(await press("i"))
             while screening._ranking:  # the re-rank this decision started
                 await asyncio.sleep(0.03)
                 if screening._ranking:

@@ -331,12 +331,14 @@ def entry(paper: Paper) -> str:
     return "".join(out)
 
 
-def imported_fields(paper: Paper) -> list[tuple[str, str]]:
+def imported_fields(paper: Paper, raw: dict[str, str] | None = None
+                    ) -> list[tuple[str, str]]:
     """(name, BibTeX value) of an entry read from a .bib (bibraw), as it came: its
     fields in their order and as written, except the metadata groups changed since the
-    import (a merge, the user), written from the paper instead."""
+    import (a merge, the user), written from the paper instead. ``raw``: its raw fields,
+    when the caller has them already."""
     extra = paper.extra
-    raw = bibraw.raw_fields(extra)
+    raw = bibraw.raw_fields(extra) if raw is None else raw
     changed = bibraw.changed_groups(paper, extra.get(bibraw.SIG, ""))
     if not changed:
         return list(raw.items())
@@ -388,7 +390,7 @@ def _imported_entry(paper: Paper) -> str:
     the note are the user's, always written from the paper."""
     raw = bibraw.raw_fields(paper.extra)
     out = []
-    for name, value in imported_fields(paper):
+    for name, value in imported_fields(paper, raw):
         if name == "annote" and paper.note.strip():
             value = f"{{{escape(paper.note.strip())}}}"
         elif name == "keywords" and paper.tags:
