@@ -11,12 +11,16 @@ values in ``Paper.extra`` under reserved keys, and the export writes them back v
 * ``bib:@sig``: a checksum of each metadata group as the entry was read. A group whose
   value has changed since (a merge brought a longer title, the user set authors) is
   written from the paper again, replacing its raw fields; the others stay as they came.
+  The entry type and the other fields (``pages``, ``volume``...) follow the paper's
+  ``entry_type`` and decoded extra fields when a change sets them (export/bibtex.py
+  ``settle_imported``): what the user edits is what the export writes.
 
 The decoded values on the paper itself are for display, search and dedup.
 """
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections.abc import Callable
 
@@ -46,6 +50,18 @@ GROUPS: dict[str, tuple[Callable[[Paper], object], tuple[str, ...], tuple[str, .
     "url": (lambda p: p.url, ("url",), ("url",)),
     "abstract": (lambda p: p.abstract, ("abstract",), ("abstract",)),
 }
+
+
+# Raw fields a metadata group holds, and those the export writes from the user's tags and
+# note: an extra field of the same name (``extra.title``) never replaces them.
+_NOT_EXTRA = frozenset({name for _, holds, _ in GROUPS.values() for name in holds}
+                       | {"keywords", "annote"})
+_FIELD_NAME = re.compile(r"[a-z][a-z0-9_-]*")  # the app's own records in extra are no names
+
+
+def is_extra_field(key: str) -> bool:
+    """Whether ``key`` of ``Paper.extra`` is a BibTeX field whose raw value follows it."""
+    return key not in _NOT_EXTRA and _FIELD_NAME.fullmatch(key) is not None
 
 
 def _checksum(value: object) -> str:

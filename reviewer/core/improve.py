@@ -124,7 +124,7 @@ def _improve_one(changes: Changes, paper: Paper, offers: Sequence[Offer],
             values.pop(name, None)
         if not by_user:
             held += _drop_held(paper, values, origins)
-        extra_was = paper.extra
+        extra_was, type_was = paper.extra, paper.entry_type
         for name, value in values.items():
             before.setdefault(name, _copy(getattr(paper, name)))
             if name == "extra":
@@ -134,9 +134,10 @@ def _improve_one(changes: Changes, paper: Paper, offers: Sequence[Offer],
                 came[name] = offer.origins.get(name, offer.origin)
             setattr(paper, name, value)
         if bibraw.TYPE in paper.extra:
-            # An entry read from a .bib: the groups whose values changed are written
-            # from the paper again, not from the raw fields it came with.
-            settle_imported(paper)
+            # An entry read from a .bib: the groups, type and extra fields whose values
+            # changed are written from the paper again, not from the raw fields it came
+            # with (any field the user names; only BibTeX's from elsewhere).
+            settle_imported(paper, extra_was, type_was, any_field=by_user)
             if paper.extra != extra_was:
                 before.setdefault("extra", _copy(extra_was))
     if held:
@@ -201,6 +202,8 @@ def _as_given(paper: Paper, values: Mapping[str, Any]) -> dict[str, Any]:
             key = name[len("extra."):]
             if value in ("", None):
                 extra.pop(key, None)
+                if bibraw.is_extra_field(key):  # an imported field the app did not read
+                    extra.pop(bibraw.PREFIX + key, None)
             else:
                 extra[key] = value
         elif name in METADATA_FIELDS:

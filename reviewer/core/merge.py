@@ -97,11 +97,12 @@ def _structured(names: list[str]) -> int:
 
 
 def apply_fields(paper: Paper, changes: dict[str, Any]) -> None:
+    extra_was, type_was = paper.extra, paper.entry_type
     for name, value in changes.items():
         setattr(paper, name, value)
     if bibraw.TYPE in paper.extra:
         from .export.bibtex import settle_imported
-        settle_imported(paper)
+        settle_imported(paper, extra_was, type_was)
 
 
 def _richer_abstract(base: Paper, other: Paper) -> bool:

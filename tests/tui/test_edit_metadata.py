@@ -311,3 +311,36 @@ async def test_an_entry_saved_unchanged_writes_nothing(make_app, review_path, ed
         await pilot.pause()
         assert app.said[-1] == "Unchanged"
     assert state(review_path) == before
+
+
+async def test_the_type_and_fields_of_an_imported_bib_entry_edited_in_the_editor_are_exported(
+        tmp_path, editor_script):
+    import bibtexparser
+
+    from reviewer.core.export.bibtex import to_bibtex
+    from reviewer.core.importer import import_files
+    from reviewer.tui.app import ReviewerApp
+
+    source = tmp_path / "in.bib"
+    source.write_text("@article{moor2023gmai,\n  title = {Foundation Models for Medical {AI}},\n"
+                      "  author = {Moor, Michael}, journal = {Nature}, volume = {616},\n"
+                      "  number = {7956}, pages = {259--265}, year = {2023}\n}\n",
+                      encoding="utf-8")
+    path = tmp_path / "bib.sqlite"
+    with Review.open(path) as review:
+        import_files(review, [source])
+    editor_script(("@article{", "@inproceedings{"), ("{259--265}", "{1--2}"),
+                  ("{616}", "{}"))
+    app = ReviewerApp(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("D")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+    with Review.open(path) as review:
+        text = to_bibtex(review.papers())
+    (entry,) = bibtexparser.parse_string(text).entries
+    values = {f.key.lower(): f.value for f in entry.fields}
+    assert entry.entry_type.lower() == "inproceedings"
+    assert values["pages"] == "1--2" and "volume" not in values
+    assert values["booktitle"] == "Nature" and values["number"] == "7956"
+    assert "{Foundation Models for Medical {AI}}" in text  # untouched: as written

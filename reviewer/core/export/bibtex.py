@@ -331,19 +331,20 @@ def entry(paper: Paper) -> str:
     return "".join(out)
 
 
-def imported_fields(paper: Paper, raw: dict[str, str] | None = None
-                    ) -> list[tuple[str, str]]:
+def imported_fields(paper: Paper, kind: str = "",
+                    also: tuple[str, ...] = ()) -> list[tuple[str, str]]:
     """(name, BibTeX value) of an entry read from a .bib (bibraw), as it came: its
     fields in their order and as written, except the metadata groups changed since the
-    import (a merge, the user), written from the paper instead. ``raw``: its raw fields,
-    when the caller has them already."""
+    import (a merge, the user), and the groups in ``also``, written from the paper
+    instead, for an entry of type ``kind`` (by default the imported one)."""
     extra = paper.extra
-    raw = bibraw.raw_fields(extra) if raw is None else raw
+    raw = bibraw.raw_fields(extra)
     changed = bibraw.changed_groups(paper, extra.get(bibraw.SIG, ""))
+    changed += [group for group in also if group not in changed]
     if not changed:
         return list(raw.items())
     made = {name: (value, enclose)
-            for name, value, enclose in fields(paper, extra[bibraw.TYPE])}
+            for name, value, enclose in fields(paper, kind or extra[bibraw.TYPE])}
     generated: dict[str, tuple[str, bool]] = {}
     dropped: dict[str, str] = {}  # raw field -> the changed group it belongs to
     for group in changed:
@@ -372,17 +373,73 @@ def imported_fields(paper: Paper, raw: dict[str, str] | None = None
     return out
 
 
-def settle_imported(paper: Paper) -> None:
-    """After a merge changed a paper read from a .bib: its kept fields become what the
-    export writes, so that the next import of that export reads the same fields."""
+def settle_imported(paper: Paper, extra_was: dict[str, str] | None = None,
+                    type_was: str | None = None, any_field: bool = False) -> None:
+    """After a change to a paper read from a .bib: its kept fields become what the
+    export writes, so that the export and the next import of it read the changed values.
+
+    ``extra_was`` and ``type_was``: the paper's extra fields and entry type before the
+    change; an entry type or extra field (``pages``) changed since is written from the
+    paper (removed, if the field was), unless the change brought the raw entry itself.
+    ``any_field``: any field name is written (the user's); else only those a BibTeX
+    entry has, not records other formats keep (a RIS ``pmid``).
+    """
     extra = paper.extra
-    if bibraw.TYPE not in extra or not bibraw.changed_groups(paper, extra.get(bibraw.SIG, "")):
+    if bibraw.TYPE not in extra:
         return
-    kept = dict(imported_fields(paper))
+    kind = extra[bibraw.TYPE]
+    fields_now: dict[str, str | None] = {}  # raw field -> its new value (None: dropped)
+    also: tuple[str, ...] = ()
+    if extra_was is not None and extra_was.get(bibraw.TYPE) == kind \
+            and extra_was.get(bibraw.KEY) == extra.get(bibraw.KEY):
+        if type_was is not None and paper.entry_type != type_was:
+            kind = paper.entry_type or entry_type(paper)
+            also = _venue_moved(paper, kind)
+        fields_now = _changed_extra(extra_was, extra, any_field)
+    if kind == extra[bibraw.TYPE] and not fields_now \
+            and not bibraw.changed_groups(paper, extra.get(bibraw.SIG, "")):
+        return
+    kept = dict(imported_fields(paper, kind, also))
+    for name, value in fields_now.items():
+        if value is None:
+            kept.pop(name, None)
+        else:
+            kept[name] = value  # in its place, or last
     # A new dict: callers compare it with the one before.
     paper.extra = {k: v for k, v in extra.items() if not k.startswith(bibraw.PREFIX)}
-    bibraw.keep(paper, extra[bibraw.TYPE], extra[bibraw.KEY], kept,
-                bibraw.FROM_EXPORT in extra)
+    bibraw.keep(paper, kind, extra[bibraw.KEY], kept, bibraw.FROM_EXPORT in extra)
+
+
+_KNOWN_FIELDS = frozenset((*EXTRA_ORDER, "note"))
+
+
+def _changed_extra(was: dict[str, str], now: dict[str, str],
+                   any_field: bool) -> dict[str, str | None]:
+    """The raw values of the extra fields changed between ``was`` and ``now``."""
+    out: dict[str, str | None] = {}
+    for name in {**was, **now}:
+        if was.get(name) == now.get(name) or not bibraw.is_extra_field(name):
+            continue
+        raw_name = bibraw.PREFIX + name
+        if was.get(raw_name) != now.get(raw_name):
+            continue  # its raw value changed with it: taken as it came
+        if not (any_field or name in _KNOWN_FIELDS or raw_name in now):
+            continue
+        value = now.get(name)
+        out[name] = f"{{{escape(value)}}}" if value else None
+    return out
+
+
+def _venue_moved(paper: Paper, kind: str) -> tuple[str, ...]:
+    """("venue",) when an entry of type ``kind`` names the venue in another field than
+    the imported entry does (journal, booktitle): the venue is written again. A type
+    with no venue field of its own (@book) keeps the imported one, not to lose it."""
+    raw = bibraw.raw_fields(paper.extra)
+    holds, writes = bibraw.GROUPS["venue"][1:]
+    wanted = {name for name, _, _ in fields(paper, kind) if name in writes and name in (
+        "journal", "booktitle")}
+    have = {"journal" if name == "journaltitle" else name for name in holds if name in raw}
+    return ("venue",) if wanted and wanted != have else ()
 
 
 def _imported_entry(paper: Paper) -> str:
@@ -390,7 +447,7 @@ def _imported_entry(paper: Paper) -> str:
     the note are the user's, always written from the paper."""
     raw = bibraw.raw_fields(paper.extra)
     out = []
-    for name, value in imported_fields(paper, raw):
+    for name, value in imported_fields(paper):
         if name == "annote" and paper.note.strip():
             value = f"{{{escape(paper.note.strip())}}}"
         elif name == "keywords" and paper.tags:
