@@ -159,12 +159,14 @@ def test_unseen_relevant_follows_a_falling_rate():
     assert estimate.remaining < flat / 3
 
 
-def test_unseen_relevant_needs_an_include():
+def test_unseen_relevant_needs_an_include_and_ten_screened():
     assert unseen_relevant([False] * 10, 5) is None
+    assert unseen_relevant([True] + [False] * 8, 5) is None  # nine screened: too few
+    assert unseen_relevant([True] + [False] * 9, 5) is not None
 
 
 def test_stopping_figures_change_with_decisions(review):
-    ids = fill(review)
+    ids = fill(review, per_topic=8)
     figures = stopping_figures(review)
     assert (figures.screened, figures.since_last_include, figures.unseen_relevant) == (0, 0, None)
     review.decide([ids["graph"][0]], Decision.INCLUDE)
@@ -172,15 +174,21 @@ def test_stopping_figures_change_with_decisions(review):
     review.decide([ids["vision"][1]], Decision.EXCLUDE)
     figures = stopping_figures(review)
     assert (figures.screened, figures.since_last_include) == (3, 2)
+    assert figures.unseen_relevant is None  # three screened: too few to estimate from
+    for pid in ids["vision"][2:]:
+        review.decide([pid], Decision.EXCLUDE)
+    review.decide([ids["graph"][1]], Decision.INCLUDE)
+    figures = stopping_figures(review)
+    assert (figures.screened, figures.since_last_include) == (10, 0)
     assert figures.unseen_relevant is not None and figures.unseen_relevant > 0
     before = figures.unseen_relevant
     for pid in ids["speech"]:
         review.decide([pid], Decision.EXCLUDE)
     after = stopping_figures(review)
-    assert after.since_last_include == 2 + len(ids["speech"])
+    assert after.since_last_include == len(ids["speech"])
     assert after.unseen_relevant < before
     review.undo()  # the last exclusion is taken back: one screened fewer
-    assert stopping_figures(review).since_last_include == 1 + len(ids["speech"])
+    assert stopping_figures(review).since_last_include == len(ids["speech"]) - 1
 
 
 # -- the command line -----------------------------------------------------------------
@@ -332,4 +340,9 @@ def test_stats_show_the_stopping_figures(tmp_path, capsys):
         run_cli(capsys, "-r", str(path), "decide", str(pid), "exclude")
     code, out, _ = run_cli(capsys, "-r", str(path), "stats")
     assert "screened since the last include  3" in out
+    assert "estimated once 10 papers are screened" in out  # four: too few to tell
+    for pid in ids["graph"][3:] + ids["vision"][:3]:
+        run_cli(capsys, "-r", str(path), "decide", str(pid), "exclude")
+    code, out, _ = run_cli(capsys, "-r", str(path), "stats")
+    assert "screened since the last include  9" in out
     assert "probably still undecided  about" in out

@@ -223,6 +223,7 @@ def cmd_show(ns: Namespace) -> int:
 
 def cmd_stats(ns: Namespace) -> int:
     from ..core.relevance.scoring import stopping_figures
+    from ..core.relevance.stopping import MIN_SCREENED
 
     with open_review(ns, read_only=True) as review:
         stats = review.stats()
@@ -256,6 +257,9 @@ def cmd_stats(ns: Namespace) -> int:
             say(f"  relevant papers probably still undecided  about "
                 f"{stopping.unseen_relevant:.0f} (Poisson estimate from the includes' "
                 "rate)")
+        elif stopping.screened:
+            say(f"  relevant papers probably still undecided  estimated once "
+                f"{MIN_SCREENED} papers are screened and one included")
     return 0
 
 

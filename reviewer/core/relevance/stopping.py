@@ -53,9 +53,15 @@ class Estimate:
     decay: float  # b of the fitted rate
 
 
+# No estimate from fewer screened papers: fitted to one include and one exclude the model
+# said "about 0 left", which a user could take for leave to stop.
+MIN_SCREENED = 10
+
+
 def unseen_relevant(hits: Sequence[bool], unscreened: int) -> Estimate | None:
     """Estimate the relevant papers among ``unscreened`` from ``hits`` (was each screened
-    paper, in screening order, relevant?). None before any relevant paper.
+    paper, in screening order, relevant?). None before any relevant paper, and
+    before MIN_SCREENED papers are screened.
 
     Maximum likelihood of the rate ``a * exp(-b * x)`` over the n papers screened, with
     the m includes at positions x_i (their mid-points) summing to S: for a given b the
@@ -66,7 +72,7 @@ def unseen_relevant(hits: Sequence[bool], unscreened: int) -> Estimate | None:
     """
     n = len(hits)
     m = sum(1 for hit in hits if hit)
-    if not m or not n:
+    if not m or n < MIN_SCREENED:
         return None
     total = sum(i + 0.5 for i, hit in enumerate(hits) if hit)
     if total >= m * n / 2:
