@@ -75,10 +75,7 @@ def load(path: Path | None = None) -> tuple[Settings, list[str]]:
     else:
         problems.append(f"{path}: theme must be a name in quotes; using {settings.theme!r}")
 
-    behaviour = data.pop("behaviour", {})
-    if not isinstance(behaviour, dict):
-        problems.append(f"{path}: [behaviour] must be a table")
-        behaviour = {}
+    behaviour = _table(data, "behaviour", path, problems)
     advance = behaviour.pop("advance_after_decision", settings.advance_after_decision)
     if isinstance(advance, bool):
         settings.advance_after_decision = advance
@@ -95,13 +92,9 @@ def load(path: Path | None = None) -> tuple[Settings, list[str]]:
     else:
         problems.append(f"{path}: copy_key must be one of "
                         f"{', '.join(map(repr, COPY_KEY_STYLES))}; using {settings.copy_key!r}")
-    for unknown in behaviour:
-        problems.append(f"{path}: unknown setting behaviour.{unknown}")
+    _unknown_settings(behaviour, "behaviour", path, problems)
 
-    importing = data.pop("import", {})
-    if not isinstance(importing, dict):
-        problems.append(f"{path}: [import] must be a table")
-        importing = {}
+    importing = _table(data, "import", path, problems)
     if "max_file_size" in importing:
         limit = importing.pop("max_file_size")
         try:
@@ -109,13 +102,9 @@ def load(path: Path | None = None) -> tuple[Settings, list[str]]:
         except (ValueError, TypeError):
             problems.append(f"{path}: max_file_size must be a size such as \"2 GB\"; "
                             f"using {size_text(settings.max_import_bytes)}")
-    for unknown in importing:
-        problems.append(f"{path}: unknown setting import.{unknown}")
+    _unknown_settings(importing, "import", path, problems)
 
-    backups = data.pop("backups", {})
-    if not isinstance(backups, dict):
-        problems.append(f"{path}: [backups] must be a table")
-        backups = {}
+    backups = _table(data, "backups", path, problems)
     if "keep" in backups:
         keep = backups.pop("keep")
         if isinstance(keep, int) and not isinstance(keep, bool) and keep >= 0:
@@ -123,8 +112,7 @@ def load(path: Path | None = None) -> tuple[Settings, list[str]]:
         else:
             problems.append(f"{path}: backups.keep must be a whole number (0 turns backups "
                             f"off); using {settings.backups}")
-    for unknown in backups:
-        problems.append(f"{path}: unknown setting backups.{unknown}")
+    _unknown_settings(backups, "backups", path, problems)
 
     keys = data.pop("keys", {})
     if not isinstance(keys, dict):
@@ -139,6 +127,21 @@ def load(path: Path | None = None) -> tuple[Settings, list[str]]:
     for unknown in data:
         problems.append(f"{path}: unknown setting {unknown!r}")
     return settings, problems
+
+
+def _table(data: dict, name: str, path: Path, problems: list[str]) -> dict:
+    """The table ``[name]`` taken out of ``data``; an empty one, reported, if it is not one."""
+    table = data.pop(name, {})
+    if isinstance(table, dict):
+        return table
+    problems.append(f"{path}: [{name}] must be a table")
+    return {}
+
+
+def _unknown_settings(table: dict, name: str, path: Path, problems: list[str]) -> None:
+    """What is left of ``[name]`` once its settings are read: none that reviewer knows."""
+    for unknown in table:
+        problems.append(f"{path}: unknown setting {name}.{unknown}")
 
 
 def _load_online(table: object, online: OnlineSettings, path: Path,
