@@ -122,3 +122,35 @@ def test_a_merge_that_brings_a_field_exports_it(tmp_path):
     kind, values, _ = _exported(path, tmp_path)
     assert kind == "article" and values["number"] == "7956"
     assert values["pages"] == "259--265"
+
+
+@pytest.mark.parametrize("one_command", [False, True], ids=["two-imports", "one-import"])
+def test_an_entry_merged_into_a_richer_paper_is_written_with_the_papers_values(
+        tmp_path, one_command):
+    """The .bib entry's fields arrive with a merge into a paper that already has a longer
+    title and more authors: those are the paper's, and what the export writes; the rest
+    of the entry stays as written. In one import the merge happens among the parsed
+    records (planning.py), in two against the stored paper (improve.py)."""
+    listing = tmp_path / "listing.ris"
+    listing.write_text("TY  - JOUR\nTI  - Foundation Models for Generalist Medical AI: "
+                       "A Perspective on What Comes Next\nAU  - Moor, Michael\n"
+                       "AU  - Banerjee, Oishi\nAU  - Topol, Eric J.\nPY  - 2023\n"
+                       "DO  - 10.1038/s41586-023-05881-4\nER  - \n", encoding="utf-8")
+    source = tmp_path / "in.bib"
+    source.write_text(ENTRY, encoding="utf-8")
+    path = str(tmp_path / "r.sqlite")
+    if one_command:
+        assert main(["--review", path, "import", str(listing), str(source)]) == 0
+    else:
+        assert main(["--review", path, "import", str(listing)]) == 0
+        assert main(["--review", path, "import", str(source)]) == 0
+    with Review.open(path) as review:
+        (paper,) = review.papers()
+    assert paper.extra.get("bib:@key") == "moor2023gmai"  # the entry's fields were kept
+    out = tmp_path / "out.bib"
+    assert main(["--review", path, "export", "bibtex", str(out), "--all"]) == 0
+    (entry,) = bibtexparser.parse_string(out.read_text(encoding="utf-8")).entries
+    values = {f.key.lower(): f.value for f in entry.fields}
+    assert "A Perspective on What Comes Next" in values["title"]
+    assert "Banerjee" in values["author"]
+    assert values["location"] == "London" and values["pages"] == "259--265"

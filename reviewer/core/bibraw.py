@@ -8,12 +8,16 @@ values in ``Paper.extra`` under reserved keys, and the export writes them back v
 
 * ``bib:@type`` and ``bib:@key``: the entry type and citation key as imported;
 * ``bib:<field>``: a field's value as BibTeX text (``{...}``, or a bare macro or number);
-* ``bib:@sig``: a checksum of each metadata group as the entry was read. A group whose
-  value has changed since (a merge brought a longer title, the user set authors) is
-  written from the paper again, replacing its raw fields; the others stay as they came.
-  The entry type and the other fields (``pages``, ``volume``...) follow the paper's
-  ``entry_type`` and decoded extra fields when a change sets them (export/bibtex.py
-  ``settle_imported``): what the user edits is what the export writes.
+
+Every change to a paper settles its kept fields at once (export/bibtex.py
+``settle_imported``, called by core/improve.py and merge.py): a metadata group whose value
+the change set (a merge brought a longer title, the user set authors) is written from the
+paper again, replacing its raw fields; the others stay as they came. The entry type and
+the other fields (``pages``, ``volume``...) follow the paper's ``entry_type`` and decoded
+extra fields when a change sets them: what the user edits is what the export writes. So
+the kept fields always are the entry, and the export writes them without looking at the
+paper's decoded values (reviews from before 2026-12-06 also hold a ``bib:@sig``, group
+checksums that checked this at every export; nothing reads it now).
 
 The decoded values on the paper itself are for display, search and dedup.
 """
@@ -21,34 +25,32 @@ The decoded values on the paper itself are for display, search and dedup.
 from __future__ import annotations
 
 import re
-import zlib
-from collections.abc import Callable
+from collections.abc import Mapping
 
 from .model import Paper
 
 PREFIX = "bib:"
 TYPE = "bib:@type"
 KEY = "bib:@key"
-SIG = "bib:@sig"
 # Papers read from a file that reviewer wrote: re-importing it into the review it came
 # from must change nothing (no new provenance, no raw fields on a paper that had none).
 FROM_EXPORT = "bib:@export"
 
-# Metadata groups: how to read the group off a paper, the raw fields that hold it (they
-# are dropped when the group has changed), and the fields the export writes for it.
-GROUPS: dict[str, tuple[Callable[[Paper], object], tuple[str, ...], tuple[str, ...]]] = {
-    "title": (lambda p: p.title, ("title",), ("title",)),
-    "author": (lambda p: p.authors, ("author",), ("author",)),
+# Metadata groups: the paper's fields that hold the group, the raw fields that hold it
+# (they are dropped when the group has changed), and the fields the export writes for it.
+GROUPS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
+    "title": (("title",), ("title",), ("title",)),
+    "author": (("authors",), ("author",), ("author",)),
     # Year and month: what the export writes of a date (and what it reads of a paper).
-    "date": (lambda p: (p.year, p.month), ("year", "month", "day", "date"), ("year", "month")),
-    "venue": (lambda p: p.venue, ("journal", "journaltitle", "booktitle"),
+    "date": (("year", "month"), ("year", "month", "day", "date"), ("year", "month")),
+    "venue": (("venue",), ("journal", "journaltitle", "booktitle"),
               ("journal", "booktitle", "howpublished")),
-    "doi": (lambda p: p.doi, ("doi",), ("doi",)),
-    "arxiv": (lambda p: p.arxiv_id,
+    "doi": (("doi",), ("doi",), ("doi",)),
+    "arxiv": (("arxiv_id",),
               ("eprint", "archiveprefix", "eprinttype", "primaryclass", "eprintclass"),
               ("eprint", "archiveprefix", "primaryclass")),
-    "url": (lambda p: p.url, ("url",), ("url",)),
-    "abstract": (lambda p: p.abstract, ("abstract",), ("abstract",)),
+    "url": (("url",), ("url",), ("url",)),
+    "abstract": (("abstract",), ("abstract",), ("abstract",)),
 }
 
 
@@ -64,29 +66,23 @@ def is_extra_field(key: str) -> bool:
     return key not in _NOT_EXTRA and _FIELD_NAME.fullmatch(key) is not None
 
 
-def _checksum(value: object) -> str:
-    if not value or value == (None, None):  # most groups of most papers: no work
-        return "-"
-    return f"{zlib.crc32(repr(value).encode('utf-8', 'surrogatepass')):08x}"
+def changed_groups(paper: Paper, was: Mapping[str, object]) -> list[str]:
+    """The groups a change set: ``was`` holds the values of the fields it changed, as
+    they were before it."""
+    return [name for name, (held, _, _) in GROUPS.items()
+            if any(f in was and was[f] != getattr(paper, f) for f in held)]
 
 
-def signature(paper: Paper) -> str:
-    return " ".join(f"{name}:{_checksum(read(paper))}" for name, (read, _, _) in GROUPS.items())
-
-
-def changed_groups(paper: Paper, sig: str) -> list[str]:
-    """The groups whose value differs from the one recorded in ``sig``."""
-    recorded = dict(part.split(":", 1) for part in sig.split() if ":" in part)
-    return [name for name, (read, _, _) in GROUPS.items()
-            if recorded.get(name) != _checksum(read(paper))]
+def group_values(paper: Paper) -> dict[str, object]:
+    """The values of ``paper``'s fields that hold metadata groups."""
+    return {name: getattr(paper, name) for held, _, _ in GROUPS.values() for name in held}
 
 
 def keep(paper: Paper, entry_type: str, key: str, raw: dict[str, str],
          from_export: bool = False) -> None:
-    """Record the entry as read on ``paper`` (after its metadata is filled)."""
+    """Record the entry as read on ``paper``."""
     extra = {TYPE: entry_type, KEY: key}
     extra.update((PREFIX + name, value) for name, value in raw.items())
-    extra[SIG] = signature(paper)
     if from_export:
         extra[FROM_EXPORT] = "1"
     paper.extra.update(extra)

@@ -125,8 +125,9 @@ def _improve_one(changes: Changes, paper: Paper, offers: Sequence[Offer],
         if not by_user:
             held += _drop_held(paper, values, origins)
         extra_was, type_was = paper.extra, paper.entry_type
+        was = {name: _copy(getattr(paper, name)) for name in values}
         for name, value in values.items():
-            before.setdefault(name, _copy(getattr(paper, name)))
+            before.setdefault(name, was[name])
             if name == "extra":
                 for key in _changed_keys(paper.extra, value):
                     came[f"extra.{key}"] = offer.origins.get(f"extra.{key}", offer.origin)
@@ -137,7 +138,8 @@ def _improve_one(changes: Changes, paper: Paper, offers: Sequence[Offer],
             # An entry read from a .bib: the groups, type and extra fields whose values
             # changed are written from the paper again, not from the raw fields it came
             # with (any field the user names; only BibTeX's from elsewhere).
-            settle_imported(paper, extra_was, type_was, any_field=by_user)
+            settle_imported(paper, was, extra_was, type_was, any_field=by_user,
+                            came_with=offer.values if isinstance(offer.values, Paper) else None)
             if paper.extra != extra_was:
                 before.setdefault("extra", _copy(extra_was))
     if held:

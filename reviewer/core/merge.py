@@ -96,13 +96,15 @@ def _structured(names: list[str]) -> int:
     return sum(1 for name in names if "," in name)
 
 
-def apply_fields(paper: Paper, changes: dict[str, Any]) -> None:
+def apply_fields(paper: Paper, changes: dict[str, Any], other: Paper) -> None:
+    """Set ``changes``, the fields ``other`` improves (merged_fields)."""
+    was = {name: getattr(paper, name) for name in changes}
     extra_was, type_was = paper.extra, paper.entry_type
     for name, value in changes.items():
         setattr(paper, name, value)
     if bibraw.TYPE in paper.extra:
         from .export.bibtex import settle_imported
-        settle_imported(paper, extra_was, type_was)
+        settle_imported(paper, was, extra_was, type_was, came_with=other)
 
 
 def _richer_abstract(base: Paper, other: Paper) -> bool:

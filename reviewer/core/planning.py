@@ -66,7 +66,7 @@ class Planner:
                 changes = merged_fields(base, paper)
                 base.sources.extend(paper.sources)
                 if changes:
-                    apply_fields(base, changes)
+                    apply_fields(base, changes, paper)
                     base.citekey = ""  # a key stem computed ahead may no longer fit
                     index.update(hit, Fingerprint.of(hit.key, base))
             else:
@@ -101,7 +101,7 @@ def replay(papers: Sequence[Paper], decisions: Sequence[int],
             base = new[-decision - 1]
             changes = merged_fields(base, paper)
             if changes:
-                apply_fields(base, changes)
+                apply_fields(base, changes, paper)
                 base.citekey = ""  # a stem computed ahead may no longer fit
             base.sources.extend(paper.sources)
         else:

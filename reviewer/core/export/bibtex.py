@@ -22,6 +22,7 @@ one-line text (``tests/test_parsed_text_clean.py``), and nothing else writes the
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from .. import bibraw
 from ..gc_pause import gc_paused
@@ -331,20 +332,16 @@ def entry(paper: Paper) -> str:
     return "".join(out)
 
 
-def imported_fields(paper: Paper, kind: str = "",
-                    also: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+def imported_fields(paper: Paper, changed: list[str], kind: str
+                    ) -> list[tuple[str, str]]:
     """(name, BibTeX value) of an entry read from a .bib (bibraw), as it came: its
-    fields in their order and as written, except the metadata groups changed since the
-    import (a merge, the user), and the groups in ``also``, written from the paper
-    instead, for an entry of type ``kind`` (by default the imported one)."""
-    extra = paper.extra
-    raw = bibraw.raw_fields(extra)
-    changed = bibraw.changed_groups(paper, extra.get(bibraw.SIG, ""))
-    changed += [group for group in also if group not in changed]
+    fields in their order and as written, except the metadata groups in ``changed``,
+    written from the paper instead, for an entry of type ``kind``."""
+    raw = bibraw.raw_fields(paper.extra)
     if not changed:
         return list(raw.items())
     made = {name: (value, enclose)
-            for name, value, enclose in fields(paper, kind or extra[bibraw.TYPE])}
+            for name, value, enclose in fields(paper, kind)}
     generated: dict[str, tuple[str, bool]] = {}
     dropped: dict[str, str] = {}  # raw field -> the changed group it belongs to
     for group in changed:
@@ -373,14 +370,19 @@ def imported_fields(paper: Paper, kind: str = "",
     return out
 
 
-def settle_imported(paper: Paper, extra_was: dict[str, str] | None = None,
-                    type_was: str | None = None, any_field: bool = False) -> None:
+def settle_imported(paper: Paper, was: dict[str, Any], extra_was: dict[str, str],
+                    type_was: str, any_field: bool = False,
+                    came_with: Paper | None = None) -> None:
     """After a change to a paper read from a .bib: its kept fields become what the
     export writes, so that the export and the next import of it read the changed values.
 
-    ``extra_was`` and ``type_was``: the paper's extra fields and entry type before the
-    change; an entry type or extra field (``pages``) changed since is written from the
-    paper (removed, if the field was), unless the change brought the raw entry itself.
+    ``was``: the values the change replaced, by field (the metadata groups it changed
+    are written from the paper); ``extra_was`` and ``type_was``: the paper's extra
+    fields and entry type before the change; an entry type or extra field (``pages``)
+    changed since is written from the paper (removed, if the field was), unless the
+    change brought the raw entry itself: then ``came_with`` is the record it came with,
+    and the groups where the paper now differs from that record are written from the
+    paper (a merge keeps the longer title of the two).
     ``any_field``: any field name is written (the user's); else only those a BibTeX
     entry has, not records other formats keep (a RIS ``pmid``).
     """
@@ -389,17 +391,18 @@ def settle_imported(paper: Paper, extra_was: dict[str, str] | None = None,
         return
     kind = extra[bibraw.TYPE]
     fields_now: dict[str, str | None] = {}  # raw field -> its new value (None: dropped)
-    also: tuple[str, ...] = ()
-    if extra_was is not None and extra_was.get(bibraw.TYPE) == kind \
-            and extra_was.get(bibraw.KEY) == extra.get(bibraw.KEY):
-        if type_was is not None and paper.entry_type != type_was:
+    changed: list[str] = []
+    if extra_was.get(bibraw.TYPE) == kind and extra_was.get(bibraw.KEY) == extra.get(bibraw.KEY):
+        changed = bibraw.changed_groups(paper, was)
+        if paper.entry_type != type_was:
             kind = paper.entry_type or entry_type(paper)
-            also = _venue_moved(paper, kind)
+            changed += [g for g in _venue_moved(paper, kind) if g not in changed]
         fields_now = _changed_extra(extra_was, extra, any_field)
-    if kind == extra[bibraw.TYPE] and not fields_now \
-            and not bibraw.changed_groups(paper, extra.get(bibraw.SIG, "")):
+    elif came_with is not None and came_with.extra.get(bibraw.KEY) == extra.get(bibraw.KEY):
+        changed = bibraw.changed_groups(paper, bibraw.group_values(came_with))
+    if kind == extra[bibraw.TYPE] and not fields_now and not changed:
         return
-    kept = dict(imported_fields(paper, kind, also))
+    kept = dict(imported_fields(paper, changed, kind))
     for name, value in fields_now.items():
         if value is None:
             kept.pop(name, None)
@@ -443,11 +446,12 @@ def _venue_moved(paper: Paper, kind: str) -> tuple[str, ...]:
 
 
 def _imported_entry(paper: Paper) -> str:
-    """An entry read from a .bib, written back as it came (imported_fields); tags and
-    the note are the user's, always written from the paper."""
+    """An entry read from a .bib, written back from its kept fields, which every change
+    to the paper settles (settle_imported); tags and the note are the user's, always
+    written from the paper."""
     raw = bibraw.raw_fields(paper.extra)
     out = []
-    for name, value in imported_fields(paper):
+    for name, value in raw.items():
         if name == "annote" and paper.note.strip():
             value = f"{{{escape(paper.note.strip())}}}"
         elif name == "keywords" and paper.tags:
