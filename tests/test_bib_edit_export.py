@@ -154,3 +154,46 @@ def test_an_entry_merged_into_a_richer_paper_is_written_with_the_papers_values(
     assert "A Perspective on What Comes Next" in values["title"]
     assert "Banerjee" in values["author"]
     assert values["location"] == "London" and values["pages"] == "259--265"
+
+
+def test_an_abstract_as_the_paper_holds_it_is_stored_once_and_written_as_read(tmp_path):
+    """A kept title or abstract that is the paper's own text in braces is kept as a mark
+    (bibraw.AS_PAPER), not a second copy; the export, `list --json` and a change to the
+    abstract (and its undo) read it as the value it stands for."""
+    plain = "We study how foundation models, trained once, serve many clinical tasks."
+    source = tmp_path / "in.bib"
+    source.write_text(ENTRY.replace("  year ", f"  abstract  = {{{plain}}},\n"
+                                            "  year ", 1), encoding="utf-8")
+    path = str(tmp_path / "r.sqlite")
+    assert main(["--review", path, "import", str(source)]) == 0
+    with Review.open(path) as review:
+        (stored_extra,) = [extra for (extra,) in review.conn.execute(
+            "SELECT extra FROM papers")]
+    assert plain not in stored_extra  # in the abstract column only
+    assert "Generalist Medical {AI}" in stored_extra  # a title with braces stays as written
+    _, values, text = _exported(path, tmp_path)
+    assert f"{{{plain}}}" in text and values["title"] == "Foundation Models for Generalist Medical {AI}"
+
+    with Review.open(path) as review:  # as the TUI's `d` form sets it
+        review.edit(1, {"abstract": "A new abstract, 50% shorter."})
+    _, values, _ = _exported(path, tmp_path)
+    assert values["abstract"] == r"A new abstract, 50\% shorter."
+    assert main(["--review", path, "undo"]) == 0
+    _, values, _ = _exported(path, tmp_path)
+    assert values["abstract"] == plain
+
+
+def test_list_json_gives_the_kept_fields_as_written(tmp_path, capsys):
+    import json
+
+    plain = "Plain text of an abstract."
+    source = tmp_path / "in.bib"
+    source.write_text(ENTRY.replace("  year ", f"  abstract  = {{{plain}}},\n  year ", 1),
+                      encoding="utf-8")
+    path = str(tmp_path / "r.sqlite")
+    assert main(["--review", path, "import", str(source)]) == 0
+    capsys.readouterr()
+    assert main(["--review", path, "list", "--json"]) == 0
+    (paper,) = json.loads(capsys.readouterr().out)
+    assert paper["extra"]["bib:abstract"] == f"{{{plain}}}"
+    assert paper["extra"]["bib:title"] == "{Foundation Models for Generalist Medical {AI}}"

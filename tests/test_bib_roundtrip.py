@@ -30,7 +30,7 @@ def _import(path: Path, *files: Path) -> Review:
 def _snapshot(review: Review) -> dict[str, tuple]:
     # A title-less entry shows as "Untitled (its key)": the key a repeated key was
     # imported under (k, ka) comes back as the key of the next import.
-    return {p.citekey: (p.extra.get(bibraw.TYPE), bibraw.raw_fields(p.extra),
+    return {p.citekey: (p.extra.get(bibraw.TYPE), bibraw.raw_fields(p),
                         re.sub(r"^Untitled \(.*\)$", "Untitled", p.title),
                         p.authors, p.year, p.month, p.doi, p.venue, p.arxiv_id, p.url)
             for p in review.papers()}

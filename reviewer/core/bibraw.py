@@ -32,6 +32,12 @@ from .model import Paper
 PREFIX = "bib:"
 TYPE = "bib:@type"
 KEY = "bib:@key"
+# A kept title or abstract that is the paper's own value in braces, as most abstracts
+# are, is kept as this mark: its text is in the review once, not twice (the copy was
+# a twelfth of importing a .bib with abstracts, and more of its first export). No kept
+# value holds a control character (parsers/bibtex.py removes them).
+AS_PAPER = "\x00"
+_AS_PAPER_FIELDS = frozenset({"title", "abstract"})  # the raw field is the paper's field
 # Papers read from a file that reviewer wrote: re-importing it into the review it came
 # from must change nothing (no new provenance, no raw fields on a paper that had none).
 FROM_EXPORT = "bib:@export"
@@ -82,7 +88,10 @@ def keep(paper: Paper, entry_type: str, key: str, raw: dict[str, str],
          from_export: bool = False) -> None:
     """Record the entry as read on ``paper``."""
     extra = {TYPE: entry_type, KEY: key}
-    extra.update((PREFIX + name, value) for name, value in raw.items())
+    for name, value in raw.items():
+        if name in _AS_PAPER_FIELDS and value == "{" + getattr(paper, name) + "}":
+            value = AS_PAPER
+        extra[PREFIX + name] = value
     if from_export:
         extra[FROM_EXPORT] = "1"
     paper.extra.update(extra)
@@ -92,10 +101,23 @@ def has_raw(extra: dict[str, str]) -> bool:
     return TYPE in extra
 
 
-def raw_fields(extra: dict[str, str]) -> dict[str, str]:
+def raw_fields(paper: Paper) -> dict[str, str]:
     """The entry's fields as written, in their order (without the reserved ``@`` keys)."""
-    return {k[len(PREFIX):]: v for k, v in extra.items()
-            if k.startswith(PREFIX) and not k.startswith("bib:@")}
+    out = {}
+    for key, value in paper.extra.items():
+        if key.startswith(PREFIX) and not key.startswith("bib:@"):
+            name = key[len(PREFIX):]
+            out[name] = "{" + getattr(paper, name) + "}" if value == AS_PAPER else value
+    return out
+
+
+def as_written(paper: Paper) -> dict[str, str]:
+    """``paper.extra`` with the kept fields as written (no AS_PAPER marks)."""
+    extra = paper.extra
+    if AS_PAPER not in extra.values():
+        return extra.copy()
+    raw = raw_fields(paper)
+    return {k: raw[k[len(PREFIX):]] if v == AS_PAPER else v for k, v in extra.items()}
 
 
 def imported_key(paper: Paper) -> str:

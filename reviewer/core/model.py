@@ -142,6 +142,9 @@ class Paper:
         data = {name: getattr(self, name) for name in _PAPER_FIELDS}
         for name in _CONTAINER_FIELDS:  # copies: the dict must not alias the paper
             data[name] = data[name].copy()
+        if self.extra:
+            from .bibraw import as_written
+            data["extra"] = as_written(self)
         data["decision"] = str(self.decision)
         data["sources"] = [{"file": s.file, "line": s.line, "format": s.format}
                            for s in self.sources]

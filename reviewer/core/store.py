@@ -128,13 +128,7 @@ def row_reader(columns: tuple[str, ...]) -> Callable[[tuple], Paper]:
 
 
 paper_from_row = row_reader(PAPER_COLUMNS)
-# An entry read from a .bib is written from its kept fields (core/bibraw.py), settled on
-# every change: its decoded text is not read again (the abstract twice over was a sixth
-# of a first export). The key as JSON writes it: a value holding it is escaped.
-_SKIPPED_WHEN_KEPT = {"title": "''", "abstract": "''", "authors": "'[]'"}
-SELECT_BIB_PAPERS = "SELECT id, " + ", ".join(
-    f"CASE WHEN instr(extra, '\"bib:@type\":') THEN {_SKIPPED_WHEN_KEPT[name]} ELSE {name} END"
-    if name in _SKIPPED_WHEN_KEPT else name for name in BIB_FIELDS) + " FROM papers"
+SELECT_BIB_PAPERS = f"SELECT id, {', '.join(BIB_FIELDS)} FROM papers"
 bib_paper_from_row = row_reader(("id", *BIB_FIELDS))
 
 

@@ -337,7 +337,7 @@ def imported_fields(paper: Paper, changed: list[str], kind: str
     """(name, BibTeX value) of an entry read from a .bib (bibraw), as it came: its
     fields in their order and as written, except the metadata groups in ``changed``,
     written from the paper instead, for an entry of type ``kind``."""
-    raw = bibraw.raw_fields(paper.extra)
+    raw = bibraw.raw_fields(paper)
     if not changed:
         return list(raw.items())
     made = {name: (value, enclose)
@@ -437,7 +437,7 @@ def _venue_moved(paper: Paper, kind: str) -> tuple[str, ...]:
     """("venue",) when an entry of type ``kind`` names the venue in another field than
     the imported entry does (journal, booktitle): the venue is written again. A type
     with no venue field of its own (@book) keeps the imported one, not to lose it."""
-    raw = bibraw.raw_fields(paper.extra)
+    raw = bibraw.raw_fields(paper)
     holds, writes = bibraw.GROUPS["venue"][1:]
     wanted = {name for name, _, _ in fields(paper, kind) if name in writes and name in (
         "journal", "booktitle")}
@@ -449,7 +449,7 @@ def _imported_entry(paper: Paper) -> str:
     """An entry read from a .bib, written back from its kept fields, which every change
     to the paper settles (settle_imported); tags and the note are the user's, always
     written from the paper."""
-    raw = bibraw.raw_fields(paper.extra)
+    raw = bibraw.raw_fields(paper)
     out = []
     for name, value in raw.items():
         if name == "annote" and paper.note.strip():
