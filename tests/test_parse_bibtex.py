@@ -197,7 +197,8 @@ def test_name_split_matches_bibtexparser(raw):
 
 
 _NAME_PIECES = st.sampled_from(["Ada", "Lovelace", "O'Neil", "van", "de la", "Jr", "Ng", "ÉMILE",
-                                "R\x1bX", "{Org}", "and", "others", "Müller-Lüdenscheidt"])
+                                "R\x1bX", "{Org}", "and", "others", "Müller-Lüdenscheidt",
+                                "Élodie", "Łukasz", "élan", "Ørsted", "Ǆemal", "Ωmega"])
 
 
 @settings(max_examples=300, deadline=None)

@@ -329,8 +329,12 @@ def _names_one_by_one(raw: str) -> list[str]:
 
 
 # A name part that needs no BibTeX name parsing: capitalised words, no braces, commas,
-# backslashes or control characters (so no particle, Jr part or LaTeX).
-_PLAIN_WORD = r"(?!(?i:and)(?=[ ,]|$))[A-Z][^\s,{}\\\x00-\x1f\x7f-\x9f]*"  # "AND" separates
+# backslashes or control characters (so no particle, Jr part or LaTeX). Capitals: ASCII and
+# the Latin ones of Latin-1 and Latin Extended-A/B (Élodie, Łukasz, Ørsted), upper case
+# for BibTeX's name parser as for Python; other scripts take the general parser.
+_CAPITALS = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x250)) if c.isupper())
+_PLAIN_WORD = (r"(?!(?i:and)(?=[ ,]|$))[" + _CAPITALS  # "AND" separates
+               + r"][^\s,{}\\\x00-\x1f\x7f-\x9f]*")
 _PLAIN_PART = f"{_PLAIN_WORD}(?: {_PLAIN_WORD})*"
 _PLAIN_NAME = re.compile(f"^{_PLAIN_PART}$")
 # A whole author list of such "Last, First" names, as most .bib files write it.
