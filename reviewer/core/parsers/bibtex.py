@@ -88,14 +88,14 @@ def _parse_part(text: str, ctx: ParseContext, own: bool = False) -> _Part:
         reason = " ".join(message.split()) if message else type(error).__name__
         result.skip(line, f"unreadable BibTeX block ({reason})")
 
-    macros = {k.lower(): s.value for k, s in library.strings_dict.items()}
+    macros = {k.lower(): _unenclosed(s.value)[0] for k, s in library.strings_dict.items()}
     controls = _CONTROL.search(text) is not None  # one scan, not one per field
     entries = library.entries
     by_key = {e.key: e for e in entries if e.key not in repeated}
     for e in entries:  # biblatex's key aliases (``ids``) name the entry as well
-        ids = e.fields_dict.get("ids") or e.fields_dict.get("IDS")
-        if ids is not None and isinstance(ids.value, str):
-            for alias in ids.value.split(","):
+        ids = next((f.value for f in e.fields if f.key.lower() == "ids"), None)
+        if isinstance(ids, str):
+            for alias in _unenclosed(ids)[0].split(","):
                 by_key.setdefault(alias.strip(), e)
     lines = [(entry.start_line or 0) + 1 for entry in entries]
     for entry, line in zip(entries, lines):
@@ -145,7 +145,9 @@ def _fields(entry, macros: dict[str, str], controls: bool = True
         if not isinstance(value, str):
             continue
         name = f.key.lower()
-        bare = getattr(f, "enclosing", None) == "no-enclosing"
+        value, enclosing = _unenclosed(value)
+        # As bibtexparser's RemoveEnclosingMiddleware marks it: a macro or concatenation.
+        bare = enclosing == "no-enclosing" and not value.isdigit()
         if "%" in name:  # a comment line before the field: bibtexparser reads it as part
             name = _COMMENT_LINE.sub("", name).strip()  # of the field's name
         if bare and "%" in value:  # a comment after the value
@@ -173,17 +175,25 @@ _TRAILING_COMMENT = re.compile(r"(.*?[}\"])[ \t]*%[^\n]*", re.S)
 def _without_comment(value: str) -> tuple[str, bool]:
     """``{x}  % comment`` -> (``x``, False): the value without the comment; bare
     (True) when what is left is not enclosed either."""
-    from bibtexparser.middlewares import RemoveEnclosingMiddleware
-
     match = _TRAILING_COMMENT.fullmatch(value)
     if not match:
         return value, True
-    inner, enclosing = RemoveEnclosingMiddleware._strip_enclosing(match.group(1))
+    inner, enclosing = _unenclosed(match.group(1))
     return (inner, False) if enclosing != "no-enclosing" else (value, True)
+
+
+def _unenclosed(value: str) -> tuple[str, str]:
+    """(value, enclosing): bibtexparser's RemoveEnclosingMiddleware on one value, where
+    _fields reads it (the middleware's pass over the library was a tenth of reading a
+    big file): the outer braces or quotes off, and which they were ("no-enclosing")."""
+    from bibtexparser.middlewares import RemoveEnclosingMiddleware
+
+    return RemoveEnclosingMiddleware._strip_enclosing(value)
 
 
 def _library(text: str):
     """bibtexparser's default parse, and the entries that repeat a key, by a stand-in key.
+    Values keep their enclosing braces or quotes (_unenclosed takes them off).
 
     The same key twice in one file is a slip of the file's author, not a reason to lose a
     paper: the repeat is imported (dedup merges it if it really is the same paper). It
@@ -193,8 +203,7 @@ def _library(text: str):
     """
     import bibtexparser
     from bibtexparser.library import Library
-    from bibtexparser.middlewares import (RemoveEnclosingMiddleware,
-                                          ResolveStringReferencesMiddleware)
+    from bibtexparser.middlewares import ResolveStringReferencesMiddleware
     from bibtexparser.model import DuplicateBlockKeyBlock, Entry
 
     from . import bibtex_marks
@@ -217,7 +226,7 @@ def _library(text: str):
         library = Library(blocks)
     if library.strings:
         library = ResolveStringReferencesMiddleware(True).transform(library)
-    return RemoveEnclosingMiddleware(True).transform(library), repeated
+    return library, repeated
 
 
 _CONCAT_PART = re.compile(r'\s*(\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}|"[^"]*"|[^\s#"{}]+)\s*(#|$)')
@@ -265,6 +274,7 @@ def _inherit(fields: dict[str, str], by_key: dict) -> None:
         key = key.lower()
         if key in ("ENTRYTYPE", "ID", "entrytype", "id", "crossref") or not isinstance(value, str):
             continue
+        value = _unenclosed(value)[0]
         if key == "title":
             fields.setdefault("booktitle", value)
         else:
