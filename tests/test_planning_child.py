@@ -60,10 +60,23 @@ def variants(papers: list[Paper], seed: int) -> list[Paper]:
     return out
 
 
+def bib_twins(folder: Path) -> Path:
+    """A .bib holding the same title under two keys twice: two papers to the file's
+    author (dedup.Fingerprint.origin), one if another file brings it again."""
+    entries = "".join(
+        f"@article{{{key}, title = {{Sparse Attention Patterns for Long Documents}}, "
+        f"author = {{Rossi, Ada}}, year = {{2021}}}}\n" for key in ("rossi21a", "rossi21b"))
+    path = folder / "twins.bib"
+    path.write_text(entries + "@misc{other, title = {Dense Retrieval at Scale}, year = 2020}\n",
+                    encoding="utf-8")
+    return path
+
+
 @pytest.fixture(scope="module")
 def records(tmp_path_factory) -> list[Paper]:
     folder = tmp_path_factory.mktemp("dumps")
     papers = [p for path in SAMPLES for p in parsed(path)]
+    papers += parsed(bib_twins(folder))
     papers += parsed(synth.write_dump(folder, 3000, seed=4))
     return papers + variants(papers, seed=1)
 
@@ -131,7 +144,7 @@ def dumps(tmp_path: Path) -> list[Path]:
     again = tmp_path / "again.txt"  # the same papers, every title changed a little
     text = first.read_text()
     again.write_text(text.replace("A ", "The ").replace(": ", " - "))
-    return [*SAMPLES, first, again]
+    return [*SAMPLES, bib_twins(tmp_path), first, again]
 
 
 @needs_fork

@@ -102,7 +102,8 @@ def apply_fields(paper: Paper, changes: dict[str, Any], other: Paper) -> None:
     extra_was, type_was = paper.extra, paper.entry_type
     for name, value in changes.items():
         setattr(paper, name, value)
-    if bibraw.TYPE in paper.extra:
+    # The planning child's light records (planning.py) have no kept fields to settle.
+    if bibraw.TYPE in paper.extra and isinstance(paper, Paper):
         from .export.bibtex import settle_imported
         settle_imported(paper, was, extra_was, type_was, came_with=other)
 

@@ -18,10 +18,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 
+from . import bibraw
 from .dedup import DuplicateIndex, Fingerprint
 from .forking import Child
 from .merge import apply_fields, merged_fields
-from .model import DEFAULTS, MATCH_FIELDS, METADATA_FIELDS, Paper
+from .model import DEFAULTS, MATCH_FIELDS, METADATA_FIELDS, Paper, Source
 
 Progress = Callable[[str, int, int], None]
 
@@ -111,27 +112,37 @@ def replay(papers: Sequence[Paper], decisions: Sequence[int],
     return plan
 
 
-# What the child sees of a record (it makes a _Record of them): the model's match fields.
+# What the child sees of a record (it makes a _Record of them): the model's match fields,
+# then the record's first file and the reserved keys of an imported .bib entry: two
+# entries of one file under two keys are two papers (dedup.Fingerprint.origin).
 LIGHT_FIELDS = MATCH_FIELDS
-_light = attrgetter(*LIGHT_FIELDS)
+_match_values = attrgetter(*LIGHT_FIELDS)
+_ORIGIN_KEYS = (bibraw.TYPE, bibraw.KEY, bibraw.FROM_EXPORT)
+
+
+def _light(paper: Paper) -> tuple:
+    extra = paper.extra
+    kept = {k: extra[k] for k in _ORIGIN_KEYS if k in extra} if bibraw.KEY in extra else None
+    return (*_match_values(paper), paper.sources[0].file if paper.sources else None, kept)
 
 
 class _Record:
     """What the child makes of a record: the fields planning reads, the rest empty.
 
     Building full Papers was a tenth of the child's time. Merges between records only
-    ever set the fields listed (the other record holds nothing richer elsewhere)."""
+    ever set the fields listed (the other record holds nothing richer elsewhere), and
+    the reserved keys of ``extra`` as a merge of the papers would."""
 
-    __slots__ = (*LIGHT_FIELDS, "author_count", "citekey")
+    __slots__ = (*LIGHT_FIELDS, "author_count", "citekey", "sources", "extra")
 
     def __init__(self, *values: object) -> None:
-        for name, value in zip(LIGHT_FIELDS, values):
+        *match, file, kept = values
+        for name, value in zip(LIGHT_FIELDS, match):
             setattr(self, name, value)
         self.author_count, self.citekey = None, ""
-
-    @property
-    def sources(self) -> list:  # a record's sources stay with the parent
-        return []
+        # The records' other sources stay with the parent.
+        self.sources = [Source(file, 0, "")] if file is not None else []
+        self.extra = kept or {}
 
 
 # Every other metadata field reads as empty (shared, never written: see above).

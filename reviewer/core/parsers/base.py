@@ -8,6 +8,10 @@ from dataclasses import dataclass, field
 from ..model import Paper
 
 
+# Papers handed to ParseContext.on_papers at a time.
+STREAM_BATCH = 2048
+
+
 @dataclass(slots=True, frozen=True)
 class ParseContext:
     file: str  # absolute path, recorded as the papers' provenance

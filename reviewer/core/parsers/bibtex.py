@@ -18,7 +18,7 @@ from ..model import Paper, Source
 from ..paths import show
 from ..text import (arxiv_id_from_doi, arxiv_id_from_url, clean_text, extract_links,
                     normalize_arxiv_id, normalize_doi)
-from .base import ParseContext, ParseResult
+from .base import STREAM_BATCH, ParseContext, ParseResult
 
 NAME = "bibtex"
 LABEL = "BibTeX file"
@@ -126,6 +126,8 @@ def _parse_part(text: str, ctx: ParseContext, own: bool = False) -> _Part:
             notes.append((line, f"{show(ctx.file)}:{line}: entry {entry.key!r}: LaTeX nested deeper "
                                 f"than {MAX_DEPTH} braces left as written in {', '.join(deep)}"))
         result.papers.append(paper)
+        if ctx.on_papers and len(result.papers) % STREAM_BATCH == 0:
+            ctx.on_papers(result.papers)
     return _Part(result, notes)
 
 

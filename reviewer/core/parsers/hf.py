@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from ..model import Paper, Source
 from ..text import clean_text, ends_truncated, extract_links
-from .base import ParseContext, ParseResult
+from .base import STREAM_BATCH, ParseContext, ParseResult
 
 NAME = "hf"
 LABEL = "Hugging Face Daily Papers page"
@@ -345,8 +345,6 @@ _RECORD = re.compile(r"""
     (?P<mon>[A-Z][a-z]{2})\ (?P<day>[0-9]{1,2})(?:,\ (?P<year>[0-9]{4}))?(?:\ (?P<up>[0-9]{1,9}))?
     (?P<sep>\n(?:[ \t\f\v]*\n)+|\n?\Z)
 """, re.VERBOSE)
-# Papers handed to ParseContext.on_papers at a time.
-STREAM_BATCH = 2048
 # Newlines in a record before its separator: title, blank, abstract, blank, meta, "·".
 _RECORD_NEWLINES = 6
 

@@ -26,8 +26,8 @@ PHASES = {"parse": "Reading", "dedup": "Merging duplicates", "store": "Storing"}
 # Dumps this many times the planning child's threshold are imported in a process of
 # their own: starting it (0.1-0.15 s) costs more than the child saves on a 16 MB dump
 # (0.63 against 0.70 s, a thread running beside, as in the app), less on bigger ones
-# (the child saves 0.9 s of 4.2 on 162 MB).
-PROCESS_FACTOR = 2
+# (the child saves 0.9 s of 4.2 on 162 MB): from 32 MB on.
+PROCESS_FACTOR = 4
 
 
 class Cancelled(Exception):
