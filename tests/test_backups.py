@@ -213,3 +213,29 @@ def test_the_tui_backs_up_at_launch_not_at_the_first_key(tmp_path, monkeypatch):
                             theme=None)
     assert launch(ns) == 0
     assert seen == [1]
+
+
+def test_a_review_backed_up_today_is_written_without_reading_the_config(tmp_path,
+                                                                          monkeypatch):
+    """The review remembers its last backup (day and path): the next processes' first
+    writes of the day look no further; a copy of the review at another path is backed
+    up on its own."""
+    path = tmp_path / "r.sqlite"
+    assert cli("-r", str(path), "import", str(FIXTURES / "hf" / "rich.txt"))[0] == 0
+    assert cli("-r", str(path), "star", "1")[0] == 0
+    assert len(backup.backups_of(path)) == 1
+
+    def no_config() -> int:
+        raise AssertionError("the config was read")
+
+    keep = backup.keep
+    monkeypatch.setattr(backup, "keep", no_config)
+    assert cli("-r", str(path), "star", "2")[0] == 0  # a new Review, as a new process has
+    assert _starred(path) == {1, 2}
+    monkeypatch.setattr(backup, "keep", keep)
+
+    copy = tmp_path / "copy.sqlite"
+    with Review.open(path) as review:
+        review.conn.backup(sqlite3.connect(copy))
+    assert cli("-r", str(copy), "star", "3")[0] == 0
+    assert len(backup.backups_of(copy)) == 1 and len(backup.backups_of(path)) == 1
