@@ -12,7 +12,6 @@ change: it is reported as a warning (``problems``, or ``tell`` in the app).
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sqlite3
 from collections.abc import Callable
@@ -56,6 +55,8 @@ def keep() -> int:
 def folder_of(path: Path) -> Path:
     from .locations import data_dir
 
+    import hashlib
+
     real = Path(path).expanduser().resolve()
     digest = hashlib.sha1(os.fsencode(real)).hexdigest()[:10]
     return data_dir() / "backups" / f"{real.stem}-{digest}"
@@ -85,7 +86,11 @@ def daily(review: Review) -> None:
     last = review.conn.execute("SELECT value FROM meta WHERE key = ?", (_LAST,)).fetchone()
     if last is not None and last[0] == _mark(today, review.path):
         return
-    if keep() and not any(p.name.split("-")[-2] == today for p in backups_of(review.path)):
+    if not keep():
+        return
+    if any(p.name.split("-")[-2] == today for p in backups_of(review.path)):
+        _remember(review.conn, today, review.path)
+    else:
         take(review.conn, review.path)
 
 
@@ -144,9 +149,13 @@ def take(conn: sqlite3.Connection, path: Path) -> Path | None:
         _warn(f"{folder}: could not back up the review ({cause}); the change was made "
               "without a backup")
         return None
+    _remember(conn, stamp[:8], path)
+    return target
+
+
+def _remember(conn: sqlite3.Connection, day: str, path: Path) -> None:
     try:
         conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-                     (_LAST, _mark(stamp[:8], path)))
+                     (_LAST, _mark(day, path)))
     except sqlite3.Error:
         pass  # the change says what is wrong with the review; the next write looks again
-    return target
