@@ -238,10 +238,11 @@ def test_a_review_backed_up_today_is_written_without_reading_the_config(tmp_path
     # backup in the folder, takes no other, and remembers it from then on.
     with sqlite3.connect(path) as conn:
         conn.execute("DELETE FROM meta WHERE key = 'backups.last'")
-    assert cli("-r", str(path), "star", "4")[0] == 0
+    code, _, err = cli("-r", str(path), "star", "4")
+    assert code == 0, err
     assert len(backup.backups_of(path)) == 1
     monkeypatch.setattr(backup, "keep", no_config)
-    assert cli("-r", str(path), "star", "5")[0] == 0
+    assert cli("-r", str(path), "unstar", "4")[0] == 0
     monkeypatch.setattr(backup, "keep", keep)
 
     copy = tmp_path / "copy.sqlite"
