@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from reviewer.core import bibraw
 from reviewer.core.errors import InputError
 from reviewer.core.model import Paper
 from reviewer.core.parsers import FORMATS, ParseContext, parse_text
@@ -30,8 +31,8 @@ def unclean(paper: Paper) -> list[tuple[str, str]]:
                if not key.startswith("bib:")]
     # An imported entry's fields as written (bibraw) are BibTeX, kept with their layout:
     # but no control character reaches the export through them.
-    raw = [(f"extra {key}", value) for key, value in paper.extra.items()
-           if key.startswith("bib:") and _CONTROL.search(value)]
+    raw = [(f"bib {name}", value) for name, value in bibraw.raw_fields(paper).items()
+           if _CONTROL.search(value)]
     return raw + [(name, value) for name, value in values if value != clean_text(value)]
 
 
