@@ -25,11 +25,12 @@ The decoded values on the paper itself are for display, search and dedup.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from .model import Paper
 
 PREFIX = "bib:"
+_N = len(PREFIX)
 TYPE = "bib:@type"
 KEY = "bib:@key"
 # A kept title or abstract that is the paper's own value in braces, as most abstracts
@@ -101,14 +102,16 @@ def has_raw(extra: dict[str, str]) -> bool:
     return TYPE in extra
 
 
-def raw_fields(paper: Paper) -> dict[str, str]:
+def raw_items(paper: Paper) -> Iterator[tuple[str, str]]:
     """The entry's fields as written, in their order (without the reserved ``@`` keys)."""
-    out = {}
     for key, value in paper.extra.items():
-        if key.startswith(PREFIX) and not key.startswith("bib:@"):
-            name = key[len(PREFIX):]
-            out[name] = "{" + getattr(paper, name) + "}" if value == AS_PAPER else value
-    return out
+        if key.startswith(PREFIX) and key[_N] != "@":
+            name = key[_N:]
+            yield name, "{" + getattr(paper, name) + "}" if value == AS_PAPER else value
+
+
+def raw_fields(paper: Paper) -> dict[str, str]:
+    return dict(raw_items(paper))
 
 
 def as_written(paper: Paper) -> dict[str, str]:

@@ -449,23 +449,25 @@ def _imported_entry(paper: Paper) -> str:
     """An entry read from a .bib, written back from its kept fields, which every change
     to the paper settles (settle_imported); tags and the note are the user's, always
     written from the paper."""
-    raw = bibraw.raw_fields(paper)
-    out = []
-    for name, value in raw.items():
-        if name == "annote" and paper.note.strip():
-            value = f"{{{escape(paper.note.strip())}}}"
-        elif name == "keywords" and paper.tags:
-            value = _with_tags(value, paper.tags)
-        out.append((name, value))
-    if paper.tags and "keywords" not in raw:
-        out.append(("keywords", f"{{{escape(', '.join(paper.tags))}}}"))
-    if paper.note.strip() and "annote" not in raw:
-        out.append(("annote", f"{{{escape(paper.note.strip())}}}"))
-    kind = paper.extra[bibraw.TYPE]
-    if not out:
-        return f"@{kind}{{{paper.citekey},\n}}\n"
-    lines = [f"@{kind}{{{paper.citekey}"]
-    lines += [f"{_lead(name)}{value}" for name, value in out]
+    tags, note = paper.tags, paper.note.strip()
+    lines = [f"@{paper.extra[bibraw.TYPE]}{{{paper.citekey}"]
+    keywords = annote = False
+    for name, value in bibraw.raw_items(paper):
+        if name == "annote":
+            annote = True
+            if note:
+                value = f"{{{escape(note)}}}"
+        elif name == "keywords":
+            keywords = True
+            if tags:
+                value = _with_tags(value, tags)
+        lines.append(f"{_LEAD.get(name) or _lead(name)}{value}")
+    if tags and not keywords:
+        lines.append(f"{_LEAD['keywords']}{{{escape(', '.join(tags))}}}")
+    if note and not annote:
+        lines.append(f"{_LEAD['annote']}{{{escape(note)}}}")
+    if len(lines) == 1:
+        return lines[0] + ",\n}\n"
     return ",\n".join(lines) + "\n}\n"
 
 
