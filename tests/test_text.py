@@ -152,3 +152,15 @@ def test_a_run_of_closing_brackets_after_a_link_takes_linear_time():
 
     for run in (")", "]", "()", "."):
         assert_linear(extract_links, lambda n, r=run: "see https://x.org/" + r * n, 4000)
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet=st.one_of(st.characters(max_codepoint=0xFF), st.characters()),
+               max_size=30))
+def test_has_controls_agrees_with_the_control_pattern(text):
+    import re
+
+    from reviewer.core.text import has_controls
+
+    assert has_controls(text) == (re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", text)
+                                  is not None)

@@ -17,7 +17,7 @@ from ..latex import MAX_DEPTH, decode_latex, strip_braces, too_deep
 from ..model import Paper, Source
 from ..paths import show
 from ..text import (arxiv_id_from_doi, arxiv_id_from_url, clean_text, extract_links,
-                    normalize_arxiv_id, normalize_doi)
+                    has_controls, normalize_arxiv_id, normalize_doi)
 from .base import STREAM_BATCH, ParseContext, ParseResult
 
 NAME = "bibtex"
@@ -89,7 +89,7 @@ def _parse_part(text: str, ctx: ParseContext, own: bool = False) -> _Part:
         result.skip(line, f"unreadable BibTeX block ({reason})")
 
     macros = {k.lower(): _unenclosed(s.value)[0] for k, s in library.strings_dict.items()}
-    controls = _CONTROL.search(text) is not None  # one scan, not one per field
+    controls = has_controls(text)  # one scan, not one per field
     entries = library.entries
     by_key = {e.key: e for e in entries if e.key not in repeated}
     for e in entries:  # biblatex's key aliases (``ids``) name the entry as well
