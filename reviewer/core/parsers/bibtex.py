@@ -91,20 +91,20 @@ def _parse_part(text: str, ctx: ParseContext, own: bool = False) -> _Part:
     macros = {k.lower(): _unenclosed(s.value)[0] for k, s in library.strings_dict.items()}
     controls = has_controls(text)  # one scan, not one per field
     entries = library.entries
-    by_key = {e.key: e for e in entries if e.key not in repeated}
-    for e in entries:  # biblatex's key aliases (``ids``) name the entry as well
-        ids = next((f.value for f in e.fields if f.key.lower() == "ids"), None)
-        if isinstance(ids, str):
-            for alias in _unenclosed(ids)[0].split(","):
-                by_key.setdefault(alias.strip(), e)
+    read = [_fields(entry, macros, controls) for entry in entries]
+    # An entry's own fields, by its key and by biblatex's key aliases (``ids``).
+    by_key = {e.key: fields for e, (fields, _) in zip(entries, read) if e.key not in repeated}
+    for fields, _ in read:
+        for alias in fields.get("ids", "").split(","):
+            if alias.strip():
+                by_key.setdefault(alias.strip(), fields)
     lines = [(entry.start_line or 0) + 1 for entry in entries]
-    for entry, line in zip(entries, lines):
+    for entry, line, (fields, raw) in zip(entries, lines, read):
         if entry.key in repeated:
             entry.key = repeated[entry.key]
             notes.append((line, f"{show(ctx.file)}:{line}: duplicate entry key {entry.key!r}"))
-        fields, raw = _fields(entry, macros, controls)
         if "crossref" in fields:
-            _inherit(fields, by_key)
+            fields = _inherited(fields, by_key)
         if not clean_text(strip_braces(fields.get("title", ""))):
             # Reference managers keep such entries (name lists, cross-referenced parts):
             # so do we, under a title that says what is missing.
@@ -143,11 +143,11 @@ def _fields(entry, macros: dict[str, str], controls: bool = True
     fields: dict[str, str] = {}
     raw: dict[str, str] = {}
     for f in entry.fields:
-        value = f.value
-        if not isinstance(value, str):
+        written = f.value
+        if not isinstance(written, str):
             continue
         name = f.key.lower()
-        value, enclosing = _unenclosed(value)
+        value, enclosing = _unenclosed(written)
         # As bibtexparser's RemoveEnclosingMiddleware marks it: a macro or concatenation.
         bare = enclosing == "no-enclosing" and not value.isdigit()
         if "%" in name:  # a comment line before the field: bibtexparser reads it as part
@@ -157,7 +157,12 @@ def _fields(entry, macros: dict[str, str], controls: bool = True
         resolved = _concatenate(value, macros)
         fields[name] = resolved
         bare = bare and resolved == value
-        kept = value if bare else "{" + resolved + "}"
+        if bare:
+            kept = value
+        elif enclosing == "{" and resolved is value:
+            kept = written.strip()  # "{" + value + "}", as the file has it: no copy
+        else:
+            kept = "{" + resolved + "}"
         raw[name] = _CONTROL.sub("", kept) if controls else kept
     return fields, raw
 
@@ -266,21 +271,18 @@ def _quiet(logger: logging.Logger) -> None:
     logger.setLevel(logging.CRITICAL)
 
 
-def _inherit(fields: dict[str, str], by_key: dict) -> None:
-    """Fill missing fields from the crossref'd parent, as BibTeX and biber do."""
-    parent_key = fields.get("crossref", "").strip()
-    parent = by_key.get(parent_key)
+def _inherited(fields: dict[str, str], by_key: dict[str, dict[str, str]]) -> dict[str, str]:
+    """The fields and those missing filled from the crossref'd parent's own, as BibTeX and
+    biber do (a new dict: the parent's fields are another child's parent's own)."""
+    parent = by_key.get(fields.get("crossref", "").strip())
     if parent is None:
-        return
+        return fields
+    out = dict(fields)
     for key, value in parent.items():
-        key = key.lower()
-        if key in ("ENTRYTYPE", "ID", "entrytype", "id", "crossref") or not isinstance(value, str):
+        if key in ("id", "crossref"):
             continue
-        value = _unenclosed(value)[0]
-        if key == "title":
-            fields.setdefault("booktitle", value)
-        else:
-            fields.setdefault(key, value)
+        out.setdefault("booktitle" if key == "title" else key, value)
+    return out
 
 
 # BibTeX's name separator: "and" with blanks on both sides (any case).
