@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 from ..model import Paper
 
 
-# Papers handed to ParseContext.on_papers at a time.
-STREAM_BATCH = 2048
+# Papers handed to ParseContext.on_papers at a time: the planning child starts on the
+# first batch, so smaller ones leave it less to do after the parse (a .bib of 5,000
+# entries: 60 against 69 ms of waiting, median of 3).
+STREAM_BATCH = 1024
 
 
 @dataclass(slots=True, frozen=True)
