@@ -88,8 +88,9 @@ async def test_x_then_enter_skips_the_reason_and_escape_cancels(make_app, review
 
 async def test_x_and_enter_typed_at_once_exclude_at_once(make_app, review_path):
     """Queued together, as a quick typist or a busy terminal sends them: x and enter
-    exclude without a reason and advance; a second pair queued behind them must never
-    close the paper list (its enter can reach the closing prompt's field)."""
+    exclude without a reason and advance; a second pair queued behind them excludes the
+    next paper (it used to reach the closing prompt's field and be lost) and never
+    closes the paper list."""
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(0.3)
@@ -102,8 +103,13 @@ async def test_x_and_enter_typed_at_once_exclude_at_once(make_app, review_path):
             app.post_message(events.Key(key, char))
         await pilot.pause(0.3)
         assert isinstance(app.screen, MainScreen)
-        assert excluded(review_path)[2] == ""
-        assert set(excluded(review_path).values()) == {""}  # no stray "x" as a reason
+        assert excluded(review_path) == {1: "", 2: "", 3: ""}  # no key lost, no stray "x"
+        assert cursor_id(app) == 4
+        for _ in range(3):
+            for key, char in [("x", "x"), ("enter", "\r")]:
+                app.post_message(events.Key(key, char))
+        await pilot.pause(0.5)
+        assert set(excluded(review_path)) == {1, 2, 3, 4, 5, 6} and cursor_id(app) == 7
         await pilot.press("j", "s")  # the list still answers
         assert stored(review_path)[cursor_id(app)].starred
 

@@ -103,6 +103,7 @@ class PromptScreen(ModalScreen[str | None]):
     """Ask for one line; dismisses with the text, or None when cancelled."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt_cancel")]
+    input_class: type[Input] = Input
 
     def __init__(self, question: str, *, value: str = "", choices: list[str] | None = None,
                  separator: str | None = ",", hint: str = "", placeholder: str = "",
@@ -121,8 +122,8 @@ class PromptScreen(ModalScreen[str | None]):
             yield Label(self.question, markup=False)  # it may hold titles, tags
             suggester = self.suggester or (
                 SuggestLastItem(self.choices, self.separator) if self.choices else None)
-            yield Input(self.value, placeholder=self.placeholder, suggester=suggester,
-                        id="prompt-input")
+            yield self.input_class(self.value, placeholder=self.placeholder,
+                                   suggester=suggester, id="prompt-input")
             hint = self.hint or ("→ accepts the suggestion · enter confirms · escape cancels"
                                  if self.choices or self.suggester
                                  else "enter confirms · escape cancels")

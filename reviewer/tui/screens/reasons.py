@@ -22,16 +22,33 @@ from .prompts import PromptScreen
 SHOWN = 5
 
 
-class ReasonPrompt(PromptScreen):
-    """Keys queued together (``x`` enter ``x`` enter, from a quick typist or a busy app)
-    can reach the field after its enter has closed the prompt; a second enter there must
-    not close a screen again: it would close the paper list under it."""
+class _ReasonInput(Input):
+    """enter answers the prompt at once, as the key is read (not a message later)."""
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        event.prevent_default()  # PromptScreen's handler would dismiss regardless
-        if self.is_current:
-            self.dismiss(event.value)
+    async def action_submit(self) -> None:
+        screen = self.screen
+        if isinstance(screen, ReasonPrompt):
+            screen.answer(self.value)
+
+
+class ReasonPrompt(PromptScreen):
+    """Answered as enter is read: the prompt closes and the papers are excluded (and
+    the cursor moves on) before the app reads the next key. Keys queued together (``x``
+    enter ``x`` enter, from a quick typist or a busy app) then find the paper list and
+    the next paper, not a prompt still closing, which read the second ``x`` as text and
+    lost the second exclusion."""
+
+    input_class = _ReasonInput
+
+    def __init__(self, question: str, then: Callable[[str], None], **kwargs) -> None:
+        super().__init__(question, **kwargs)
+        self.then = then
+
+    def answer(self, text: str) -> None:
+        if not self.is_current:  # answered already
+            return
+        self.dismiss(None)
+        self.then(text)
 
 
 def ask_reason(app, review: Review, ids: list[int], shared: str | None,
@@ -47,13 +64,11 @@ def ask_reason(app, review: Review, ids: list[int], shared: str | None,
         more = f", … ({len(used) - SHOWN} more)" if len(used) > SHOWN else ""
         hint = f"Used: {escape(', '.join(used[:SHOWN]))}{more}\n{hint}"  # Label: markup
 
-    def done(text: str | None) -> None:
-        if text is None:
-            return
+    def done(text: str) -> None:
         text = text.strip()
         with refusals(app):  # the review busy: said, and nothing changed
             then(text if text or shared is not None else None)
 
-    app.push_screen(ReasonPrompt(f"Exclude {what}: why? (a short reason, or none)",
+    app.push_screen(ReasonPrompt(f"Exclude {what}: why? (a short reason, or none)", done,
                                  value=shared or "", choices=used, separator=None, hint=hint,
-                                 placeholder="e.g. wrong population"), done)
+                                 placeholder="e.g. wrong population"))
