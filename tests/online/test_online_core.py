@@ -395,3 +395,14 @@ def test_a_hung_service_is_given_up_after_three_timeouts():
     hf = plan.sources[0]
     assert hf.requests == 3 and "not answering" in hf.down
     assert plan.papers[0].fields["authors"].source == "service:arxiv"
+
+
+def test_an_arxiv_records_journal_reference_fills_the_papers_own():
+    from reviewer.core.online.plan import improvements
+    from reviewer.core.online.records import Record
+
+    record = Record("arxiv", "2401.12345", journal_ref="Nature 616, 259-265 (2023)")
+    assert improvements(Paper("A title", id=1), record, set(), False) == {
+        "journal_ref": "Nature 616, 259-265 (2023)"}
+    mine = Paper("A title", journal_ref="Nat. 616 (2023)", id=1)
+    assert "journal_ref" not in improvements(mine, record, set(), False)

@@ -140,7 +140,7 @@ def improvements(paper: Paper, record: Record, protected: Iterable[str] = (),
                        year_inferred=False)
         elif paper.year == record.year and paper.month is None and record.month:
             out.update(month=record.month, day=record.day)
-    for name in ("arxiv_id", "primary_class", "comments"):
+    for name in ("arxiv_id", "primary_class", "comments", "journal_ref"):
         value = getattr(record, name)
         if value and not getattr(paper, name):
             out[name] = value
