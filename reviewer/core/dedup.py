@@ -27,8 +27,6 @@ import re
 from dataclasses import dataclass
 from itertools import chain, islice
 
-from rapidfuzz import fuzz, process
-
 from . import bibraw
 from .model import Paper
 from .names import surnames
@@ -190,6 +188,10 @@ class DuplicateIndex:
             return None
         titles = found[0] if len(found) == 1 else list(chain.from_iterable(found))
         query = fp.title_norm
+        # Imported here: an import planned by the child (planning.py) never scores titles
+        # in the parent, which then does not load rapidfuzz (10 ms of its start-up).
+        from rapidfuzz import fuzz, process
+
         # Sorted by score, then by position: the block order, then the order of addition.
         scored = process.extract(query, titles, scorer=fuzz.ratio, processor=None,
                                  score_cutoff=_CUTOFF, limit=None)

@@ -200,6 +200,8 @@ def _stems_while_waiting(papers: Sequence[Paper], child: PlanningChild) -> None:
     """While the child plans the last records: the citation-key stems, a tenth of storing
     new papers (planning forgets those of papers a merge changes, and _insert_new makes
     those not reached)."""
+    # A .bib entry keeps its own key (_insert_new): no stem to make.
+    papers = [p for p in papers if not (p.extra and bibraw.KEY in p.extra)]
     for start in range(0, len(papers), 4096):
         if child.ready():
             return
