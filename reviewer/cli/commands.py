@@ -11,7 +11,7 @@ from .. import __version__
 # Command name -> module that registers it. Known before any module is imported, so
 # that telling ``reviewer FILE`` from ``reviewer COMMAND`` costs nothing.
 COMMANDS: dict[str, str] = {
-    "import": "reading",
+    "import": "importing",
     "list": "reading",
     "show": "reading",
     "stats": "reading",

@@ -1,4 +1,4 @@
-"""Commands that bring papers in or show them: import, list, show, stats, reviews, history."""
+"""Commands that show papers: list, show, stats, reviews, history."""
 
 from __future__ import annotations
 
@@ -14,28 +14,10 @@ from ..core.paths import show
 from ..core.sorting import LEARNED, SORTS, sort_rows
 from ..core.text import clean_text
 from .common import open_review, plural, print_json, resolve_ids, say
-from .progress import ProgressLine
 from .render import paper_details, paper_line, width
-
-MAX_SKIPPED_SHOWN = 20
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    from ..core.parsers import FORMATS
-
-    p = sub.add_parser("import", parents=[common], help="import dumps into the review",
-                       description="Import dumps (format detected from content). Nothing is "
-                       "imported if any file cannot be read.")
-    p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("--format", choices=list(FORMATS), help="force a format")
-    p.add_argument("--year", type=int, help="year for dates printed without one "
-                   "(default: this year, or last year for a date still to come)")
-    p.add_argument("--decisions", action="store_true", help="also import the decisions "
-                   "the files carry (ASReview's label_included, Rayyan's inclusion notes, "
-                   "an exclude's reason) for papers still undecided; one undo takes them "
-                   "back with the import")
-    p.set_defaults(handler=cmd_import)
-
     p = sub.add_parser("list", parents=[common], help="list papers (filters combine)")
     p.add_argument("--json", action="store_true", help="print one JSON array")
     p.add_argument("--starred", action="store_true")
@@ -90,42 +72,6 @@ def _year_range(text: str) -> F.YearRange:
         return F.YearRange.parse(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def cmd_import(ns: Namespace) -> int:
-    from ..config import load
-    from ..core.importer import import_files
-    from ..core.paths import check_inputs
-
-    limit = load()[0].max_import_bytes
-    check_inputs(ns.files, limit)  # before the review is opened: a FIFO must not wait
-    with open_review(ns) as review:
-        progress = ProgressLine(sys.stderr, ns.files) if sys.stderr.isatty() else None
-        try:
-            report = import_files(review, ns.files, ns.format, ns.year, progress, limit,
-                                  with_decisions=ns.decisions)
-        finally:
-            if progress:
-                progress.close()
-        for f in report.files:
-            say(f"{f.file}: {plural(f.found, 'paper')} ({f.label})")
-            if f.labelled and not ns.decisions:
-                say(f"  {plural(f.labelled, 'record')} came with a decision, not imported "
-                    "(--decisions imports them)")
-            for warning in f.warnings[:MAX_SKIPPED_SHOWN]:
-                say(f"  warning: {warning}")
-            if len(f.warnings) > MAX_SKIPPED_SHOWN:
-                say(f"  ... and {len(f.warnings) - MAX_SKIPPED_SHOWN} more warnings")
-            for skipped in f.skipped[:MAX_SKIPPED_SHOWN]:
-                say(f"  skipped {f.file}:{skipped.line}: {skipped.reason}")
-            if len(f.skipped) > MAX_SKIPPED_SHOWN:
-                say(f"  ... and {len(f.skipped) - MAX_SKIPPED_SHOWN} more skipped")
-        say(f"Review {review.name!r}: {report.summary}; {plural(review.count(), 'paper')} "
-            "in all.")
-        for pid, have, wanted in (report.decisions.kept if report.decisions else [])[
-                :MAX_SKIPPED_SHOWN]:
-            say(f"  #{pid} stays {have.value} (the file says {wanted.value})")
-    return 0
 
 
 def list_filters(ns: Namespace) -> list[F.Filter]:
