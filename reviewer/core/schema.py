@@ -245,7 +245,8 @@ def current_version(conn: sqlite3.Connection) -> int:
 
 
 def migrate(conn: sqlite3.Connection) -> None:
-    """Bring the review up to VERSION, one transaction per migration."""
+    """Bring the review up to VERSION: a new review in one transaction (one commit, not
+    nine: a tenth of a first import's start), an older one one migration at a time."""
     version = current_version(conn)
     if version == 0:
         conn.execute("BEGIN IMMEDIATE")
@@ -255,6 +256,8 @@ def migrate(conn: sqlite3.Connection) -> None:
                 conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
                 conn.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, "
                              "applied_at TEXT NOT NULL)")
+                for number, script in enumerate(MIGRATIONS, start=1):
+                    _apply(conn, number, script)
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
@@ -264,13 +267,17 @@ def migrate(conn: sqlite3.Connection) -> None:
         conn.execute("BEGIN IMMEDIATE")
         try:
             if current_version(conn) < number:
-                for statement in _statements(script):
-                    conn.execute(statement)
-                conn.execute("INSERT INTO schema_version VALUES (?, ?)", (number, now()))
+                _apply(conn, number, script)
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+
+
+def _apply(conn: sqlite3.Connection, number: int, script: str) -> None:
+    for statement in _statements(script):
+        conn.execute(statement)
+    conn.execute("INSERT INTO schema_version VALUES (?, ?)", (number, now()))
 
 
 def _statements(script: str) -> list[str]:
