@@ -80,6 +80,12 @@ def changed_groups(paper: Paper, was: Mapping[str, object]) -> list[str]:
             if any(f in was and was[f] != getattr(paper, f) for f in held)]
 
 
+def _braced(value: str, text: str) -> bool:
+    """Whether ``value`` is "{" + text + "}" (compared in place: abstracts are long)."""
+    return (len(value) == len(text) + 2 and value[0] == "{" and value[-1] == "}"
+            and value.startswith(text, 1))
+
+
 def group_values(paper: Paper) -> dict[str, object]:
     """The values of ``paper``'s fields that hold metadata groups."""
     return {name: getattr(paper, name) for held, _, _ in GROUPS.values() for name in held}
@@ -90,7 +96,7 @@ def keep(paper: Paper, entry_type: str, key: str, raw: dict[str, str],
     """Record the entry as read on ``paper``."""
     extra = {TYPE: entry_type, KEY: key}
     for name, value in raw.items():
-        if name in _AS_PAPER_FIELDS and value == "{" + getattr(paper, name) + "}":
+        if name in _AS_PAPER_FIELDS and _braced(value, getattr(paper, name)):
             value = AS_PAPER
         extra[PREFIX + name] = value
     if from_export:
