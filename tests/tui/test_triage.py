@@ -342,3 +342,23 @@ async def test_a_prompt_quotes_tags_and_titles_literally(make_app, review_path):
         await pilot.pause()
         question = str(app.screen.query(Label).first().render())
         assert question.endswith(": [b]bold[/b], [red")
+
+
+async def test_tags_typed_in_one_burst_are_all_applied(make_app, review_path):
+    """t, a tag, enter, then j and another t ... queued together: each prompt answers as
+    its enter is read, so the keys behind it reach the list (a prompt still closing read
+    them as text, and the second tag was lost)."""
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.3)
+        keys = ["t", *"alpha", "enter", "j", "t", *"beta", "enter", "j", "t", *"gamma",
+                "enter"]
+        for key in keys:
+            app.post_message(events.Key(key, "\r" if key == "enter" else key))
+        await pilot.pause(0.5)
+        assert isinstance(app.screen, MainScreen)
+        papers = stored(review_path)
+        assert (papers[1].tags, papers[2].tags, papers[3].tags) == (
+            ["alpha"], ["beta"], ["gamma"])

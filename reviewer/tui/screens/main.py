@@ -266,14 +266,14 @@ class MainScreen(Screen):
         """Ask for tags (``items``: comma separated) or one section name, then apply the
         answer to the papers ``ids``, the marked ones or the one under the cursor, with
         ``apply(ids, answer)``; what the core refuses is said, and the app goes on."""
-        def done(text: str | None) -> None:
-            answer = split_items(text or "") if items else (text or "").strip()
+        def done(text: str) -> None:
+            answer = split_items(text) if items else text.strip()
             if answer:
                 with refusals(self.app):
                     apply(ids, answer)
 
-        self.app.push_screen(PromptScreen(question, value=value, choices=choices,
-                                          separator="," if items else None), done)
+        self.app.push_screen(PromptScreen(question, done, value=value, choices=choices,
+                                          separator="," if items else None))
 
     def action_tag(self) -> None:
         ids = self.targets()
@@ -464,8 +464,8 @@ class MainScreen(Screen):
         from .importing import ImportScreen
         from .prompts import last_word
 
-        def chosen(value: str | None) -> None:
-            if not value or not value.strip():
+        def chosen(value: str) -> None:
+            if not value.strip():
                 return
             try:  # a quote the completion opened and the user left open: closed here
                 files = [str(Path(word).expanduser())
@@ -485,10 +485,12 @@ class MainScreen(Screen):
             self.app.push_screen(ImportScreen(self.review.path, files, None, None, limit),
                                  lambda result: self._imported(result, value))
 
+        # Later, from the app: the import screen's result must reach this screen, not
+        # the prompt's field, gone by then, that read the enter.
         self.app.push_screen(PromptScreen(
-            "Import dumps: one or more paths, separated by blanks", suggester=SuggestPath(),
-            placeholder="~/Downloads/papers.txt", value=typed),
-            chosen)
+            "Import dumps: one or more paths, separated by blanks",
+            lambda value: self.app.call_later(chosen, value),
+            suggester=SuggestPath(), placeholder="~/Downloads/papers.txt", value=typed))
 
     def _imported(self, result, typed: str = "") -> None:
         from .importing import outcome

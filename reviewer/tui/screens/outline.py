@@ -160,13 +160,13 @@ class OutlineScreen(Screen[None]):
         if current is not None:
             position = self.review.section(self.titles[current[1]]).position + 1
 
-        def done(title: str | None) -> None:
-            if title and title.strip():
+        def done(title: str) -> None:
+            if title.strip():
                 self._edit(self.review.add_section, title, "", position)
                 self.rebuild(f"s:{self.review.section(title.strip()).id}"
                              if self._has(title) else None)
 
-        self.app.push_screen(PromptScreen("New section title"), done)
+        self.app.push_screen(PromptScreen("New section title", done))
 
     def _has(self, title: str) -> bool:
         return any(t.casefold() == " ".join(title.split()).casefold()
@@ -178,11 +178,11 @@ class OutlineScreen(Screen[None]):
             return
         title = self.titles[current[1]]
 
-        def done(new: str | None) -> None:
-            if new and new.strip() and new.strip() != title:
+        def done(new: str) -> None:
+            if new.strip() and new.strip() != title:
                 self._edit(self.review.rename_section, title, new, keep=f"s:{current[1]}")
 
-        self.app.push_screen(PromptScreen(f"Rename section {title!r}", value=title), done)
+        self.app.push_screen(PromptScreen(f"Rename section {title!r}", done, value=title))
 
     def action_describe(self) -> None:
         current = self._current()
@@ -190,13 +190,12 @@ class OutlineScreen(Screen[None]):
             return
         section = self.review.section(self.titles[current[1]])
 
-        def done(text: str | None) -> None:
-            if text is not None:
-                self._edit(self.review.describe_section, section.title, text,
-                           keep=f"s:{section.id}")
+        def done(text: str) -> None:
+            self._edit(self.review.describe_section, section.title, text,
+                       keep=f"s:{section.id}")
 
-        self.app.push_screen(PromptScreen(f"Describe section {section.title!r}",
-                                          value=section.description), done)
+        self.app.push_screen(PromptScreen(f"Describe section {section.title!r}", done,
+                                          value=section.description))
 
     def action_delete(self) -> None:
         current = self._current()

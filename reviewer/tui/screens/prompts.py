@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import re
 import shlex
+from collections.abc import Callable
 from pathlib import Path
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -99,16 +101,48 @@ def last_word(value: str) -> tuple[int, str]:
     return start, quote
 
 
-class PromptScreen(ModalScreen[str | None]):
-    """Ask for one line; dismisses with the text, or None when cancelled."""
+class _AnswerInput(Input):
+    """enter answers the prompt as this field reads it, not through the app's bindings
+    later; keys already queued behind it (``t`` a tag enter ``j`` ``t``...) are handed
+    back to the app, in their order, for the screen below."""
+
+    answered = False
+
+    async def _on_key(self, event: events.Key) -> None:
+        if self.answered:
+            event.stop()
+            event.prevent_default()
+            self.app.post_message(events.Key(event.key, event.character))
+        elif event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            await self.action_submit()
+
+    async def action_submit(self) -> None:
+        self.answered = True
+        screen = self.screen
+        if isinstance(screen, PromptScreen):
+            screen.answer(self.value)
+
+
+class PromptScreen(ModalScreen[None]):
+    """Ask for one line, then call ``then`` with it; nothing when cancelled.
+
+    Answered as enter is read: the prompt closes and ``then`` runs (the papers tagged or
+    excluded, the cursor moved on) before the app reads the next key. Keys queued behind
+    enter (``x`` enter ``x`` enter, from a quick typist or a busy app) then reach the
+    screen below, not a prompt still closing that read them as text: the second
+    exclusion was lost that way. ``then`` is called here, not as push_screen's callback,
+    which Textual runs later, after keys already queued."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt_cancel")]
-    input_class: type[Input] = Input
 
-    def __init__(self, question: str, *, value: str = "", choices: list[str] | None = None,
-                 separator: str | None = ",", hint: str = "", placeholder: str = "",
+    def __init__(self, question: str, then: Callable[[str], None], *, value: str = "",
+                 choices: list[str] | None = None, separator: str | None = ",",
+                 hint: str = "", placeholder: str = "",
                  suggester: Suggester | None = None) -> None:
         super().__init__()
+        self.then = then
         self.suggester = suggester
         self.question = question
         self.value = value
@@ -122,20 +156,22 @@ class PromptScreen(ModalScreen[str | None]):
             yield Label(self.question, markup=False)  # it may hold titles, tags
             suggester = self.suggester or (
                 SuggestLastItem(self.choices, self.separator) if self.choices else None)
-            yield self.input_class(self.value, placeholder=self.placeholder,
-                                   suggester=suggester, id="prompt-input")
+            yield _AnswerInput(self.value, placeholder=self.placeholder, suggester=suggester,
+                               id="prompt-input")
             hint = self.hint or ("→ accepts the suggestion · enter confirms · escape cancels"
                                  if self.choices or self.suggester
                                  else "enter confirms · escape cancels")
             yield Label(hint, classes="hint")
         yield Footer()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.dismiss(event.value)
+    def answer(self, text: str) -> None:
+        if not self.is_current:  # answered already
+            return
+        self.dismiss()
+        self.then(text)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.dismiss()
 
 
 class ChoiceScreen(ModalScreen[str | None]):

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rich.markup import escape
-from textual.widgets import Input
 
 from ...core.store import Review
 from ..refusals import refusals
@@ -22,33 +21,8 @@ from .prompts import PromptScreen
 SHOWN = 5
 
 
-class _ReasonInput(Input):
-    """enter answers the prompt at once, as the key is read (not a message later)."""
-
-    async def action_submit(self) -> None:
-        screen = self.screen
-        if isinstance(screen, ReasonPrompt):
-            screen.answer(self.value)
-
-
 class ReasonPrompt(PromptScreen):
-    """Answered as enter is read: the prompt closes and the papers are excluded (and
-    the cursor moves on) before the app reads the next key. Keys queued together (``x``
-    enter ``x`` enter, from a quick typist or a busy app) then find the paper list and
-    the next paper, not a prompt still closing, which read the second ``x`` as text and
-    lost the second exclusion."""
-
-    input_class = _ReasonInput
-
-    def __init__(self, question: str, then: Callable[[str], None], **kwargs) -> None:
-        super().__init__(question, **kwargs)
-        self.then = then
-
-    def answer(self, text: str) -> None:
-        if not self.is_current:  # answered already
-            return
-        self.dismiss(None)
-        self.then(text)
+    """The exclusion prompt (a PromptScreen: answered as its enter is read)."""
 
 
 def ask_reason(app, review: Review, ids: list[int], shared: str | None,
