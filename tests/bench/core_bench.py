@@ -15,11 +15,12 @@ ROOT = Path(__file__).resolve().parents[2]
 # Runs the CLI and reports its own peak memory (KB) on the last stderr line. Linux keeps
 # ru_maxrss across exec, so a child forked from this big benchmark process would report
 # the parent's size: the kernel's high-water mark of the new address space (VmHWM) is
-# the child's own.
+# the child's own. It runs the CLI as the console script does (``run``, which freezes
+# the objects left at exit for the collector).
 _CLI_WITH_RSS = (
     "import resource, sys\n"
-    "from reviewer.cli import main\n"
-    "code = main(sys.argv[1:])\n"
+    "from reviewer.cli import run\n"
+    "code = run()\n"
     "try:\n"
     "    peak = next(int(line.split()[1]) for line in open('/proc/self/status')\n"
     "                if line.startswith('VmHWM:'))\n"
