@@ -53,9 +53,9 @@ def keep() -> int:
 
 
 def folder_of(path: Path) -> Path:
-    from .locations import data_dir
-
     import hashlib
+
+    from .locations import data_dir
 
     real = Path(path).expanduser().resolve()
     digest = hashlib.sha1(os.fsencode(real)).hexdigest()[:10]

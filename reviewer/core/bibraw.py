@@ -126,7 +126,7 @@ def as_written(paper: Paper) -> dict[str, str]:
     if AS_PAPER not in extra.values():
         return extra.copy()
     raw = raw_fields(paper)
-    return {k: raw[k[len(PREFIX):]] if v == AS_PAPER else v for k, v in extra.items()}
+    return {k: raw[k[_N:]] if v == AS_PAPER else v for k, v in extra.items()}
 
 
 def imported_key(paper: Paper) -> str:

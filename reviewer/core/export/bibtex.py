@@ -461,7 +461,7 @@ def _imported_entry(paper: Paper) -> str:
             keywords = True
             if tags:
                 value = _with_tags(value, tags)
-        lines.append(f"{_LEAD.get(name) or _lead(name)}{value}")
+        lines.append(f"{_lead(name)}{value}")
     if tags and not keywords:
         lines.append(f"{_LEAD['keywords']}{{{escape(', '.join(tags))}}}")
     if note and not annote:

@@ -16,8 +16,8 @@ from .. import bibraw
 from ..latex import MAX_DEPTH, decode_latex, strip_braces, too_deep
 from ..model import Paper, Source
 from ..paths import show
-from ..text import (arxiv_id_from_doi, arxiv_id_from_url, clean_text, extract_links,
-                    has_controls, normalize_arxiv_id, normalize_doi)
+from ..text import (CONTROL, arxiv_id_from_doi, arxiv_id_from_url, clean_text,
+                    extract_links, has_controls, normalize_arxiv_id, normalize_doi)
 from .base import STREAM_BATCH, ParseContext, ParseResult
 
 NAME = "bibtex"
@@ -163,16 +163,15 @@ def _fields(entry, macros: dict[str, str], controls: bool = True
             kept = written.strip()  # "{" + value + "}", as the file has it: no copy
         else:
             kept = "{" + resolved + "}"
-        raw[name] = _CONTROL.sub("", kept) if controls else kept
+        # Control characters (an ANSI colour, a NUL) never reach the export; tabs and
+        # line breaks are layout.
+        raw[name] = CONTROL.sub("", kept) if controls else kept
     return fields, raw
 
 
 # A comment after a field (``title = {X}, % why``), as biber reads it; bibtexparser would
 # read a comma in it as the end of a field. The line itself stays (line numbers).
 _FIELD_COMMENT = re.compile(r"([}\"],?)[ \t]+%[^\n]*$", re.M)
-# Control characters (an ANSI colour, a NUL) never reach the export; tabs and line
-# breaks are layout.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # A line that is a comment, as biber reads it: ``%@book{old,`` is no entry.
 _LINE_COMMENT = re.compile(r"^[ \t]*%[^\n]*", re.M)
 _COMMENT_LINE = re.compile(r"%[^\n]*(?:\n|$)")
